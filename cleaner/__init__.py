@@ -1,0 +1,41 @@
+"""cleaner: turn a scraped article into its body and nothing else, and say why each line went.
+
+>>> import cleaner
+>>> result = cleaner.clean_text(open("article.txt").read())   # doctest: +SKIP
+>>> print(result.text)                                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ._cleaner import Cleaner
+from ._errors import CleanerError, CleanTimeout, FetchError, RuleError, SourceError
+from ._model import Block, Cleaned, Removal, Verdict
+from .rules import Rule, load_rules
+
+__all__ = [
+    "Block",
+    "CleanTimeout",
+    "Cleaned",
+    "Cleaner",
+    "CleanerError",
+    "FetchError",
+    "Removal",
+    "Rule",
+    "RuleError",
+    "SourceError",
+    "Verdict",
+    "clean_text",
+    "load_rules",
+]
+
+
+@lru_cache(maxsize=1)
+def _default_cleaner() -> Cleaner:
+    return Cleaner()
+
+
+def clean_text(text: str, url: str | None = None) -> Cleaned:
+    """Clean a saved article's text with the shipped rules (one shared ``Cleaner``)."""
+    return _default_cleaner().clean_text(text, url=url)

@@ -1,0 +1,93 @@
+"""The ``Cleaner``: rules compiled once, then text (or HTML) in, ``Cleaned`` out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ._errors import SourceError
+from ._model import Block, Cleaned, Verdict
+from .blocks import segment_text
+from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules._shape import shape, title_like
+
+RuleSource = str | Path | Rule
+
+
+class Cleaner:
+    """Compiles rules once; reuse one instance for many documents (it holds no per-document state).
+
+    ``rules`` adds rule files or folders (or already loaded :class:`Rule` objects) to the shipped
+    ones; ``default_rules=False`` leaves the shipped ones out; ``disable`` turns rules off by id;
+    ``languages`` keeps only rules for those ISO 639-1 codes (and language-neutral ones).
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[RuleSource] | None = None,
+        *,
+        languages: Iterable[str] | None = None,
+        disable: Iterable[str] = (),
+        default_rules: bool = True,
+    ) -> None:
+        loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
+        paths = []
+        for item in rules or ():
+            if isinstance(item, Rule):
+                loaded.append(item)
+            else:
+                paths.append(item)
+        if paths:
+            loaded.extend(load_rules(*paths))
+        self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
+        self._engine = RuleEngine(self.rules)
+
+    def clean_text(self, text: str, url: str | None = None) -> Cleaned:
+        """Clean a saved article given as plain text."""
+        if not isinstance(text, str):
+            raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
+        return self.clean_blocks(segment_text(text), url=url, find_title=True)
+
+    def clean_blocks(
+        self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False
+    ) -> Cleaned:
+        """Judge already segmented blocks (from text or from a web page)."""
+        blocks = tuple(blocks)
+        verdicts = tuple(self._engine.judge(blocks, _host(url)))
+        title_index = _find_title(blocks, verdicts) if find_title else None
+        title = blocks[title_index].text if title_index is not None else None
+        return Cleaned(blocks, verdicts, title=title, title_index=title_index)
+
+
+def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str]) -> list[Rule]:
+    wanted = None if languages is None else {lang.lower() for lang in languages} | {"*"}
+    out = []
+    for rule in rules:
+        if rule.id in disable:
+            continue
+        if wanted is not None and not wanted.intersection(rule.languages):
+            continue
+        out.append(rule)
+    return out
+
+
+def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict]) -> int | None:
+    """The first kept block, when it is shaped like a headline and body follows it."""
+    kept = [i for i, v in enumerate(verdicts) if v.keep]
+    if len(kept) < 2:
+        return None
+    first = kept[0]
+    block = blocks[first]
+    if block.kind != "p" or not title_like(shape(block), block.text):
+        return None
+    return first
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None

@@ -1,0 +1,65 @@
+"""Writers: the body as text or Markdown, the full result as JSON / JSON lines, the explain view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._model import Block, Cleaned
+
+
+def to_text(cleaned: Cleaned) -> str:
+    return cleaned.text
+
+
+def to_markdown(cleaned: Cleaned) -> str:
+    """Headings, list items and quotes as Markdown; the title as a level-1 heading."""
+    parts = [f"# {cleaned.title}"] if cleaned.title else []
+    parts.extend(_markdown_block(b) for b in cleaned.kept)
+    return "\n\n".join(parts)
+
+
+def _markdown_block(block: Block) -> str:
+    if block.kind == "h":
+        return "#" * min(max(block.level, 2), 6) + " " + block.text
+    if block.kind == "li":
+        return block.text if block.text[:1] in "-*•" else f"- {block.text}"
+    if block.kind == "quote":
+        return "\n".join(f"> {line}" for line in block.text.splitlines())
+    if block.kind == "pre":
+        return f"```\n{block.text}\n```"
+    return block.text
+
+
+def to_record(cleaned: Cleaned | None, source: str, error: str | None) -> dict[str, Any]:
+    """The JSON record for one document: ``source``, the result's fields, and ``error``."""
+    body: dict[str, Any] = cleaned.to_dict() if cleaned is not None else {
+        "title": None, "text": None, "metadata": {}, "removed": [], "reason": None,
+    }
+    return {"source": source, **body, "error": error}
+
+
+def to_json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+
+
+def explain(cleaned: Cleaned, width: int = 100) -> str:
+    """Every block with KEEP/DROP, and for drops the rule id and category; pruned DOM first."""
+    lines = []
+    for removal in cleaned.pruned:
+        lines.append(f"PRUNE {removal.rule_id} ({removal.category}) | {_clip(removal.text, width)}")
+    for i, (block, verdict) in enumerate(zip(cleaned.blocks, cleaned.verdicts)):
+        if i == cleaned.title_index:
+            lines.append(f"TITLE | {_clip(block.text, width)}")
+        elif verdict.keep:
+            lines.append(f"KEEP  | {_clip(block.text, width)}")
+        else:
+            lines.append(f"DROP  {verdict.rule_id} ({verdict.category}) | {_clip(block.text, width)}")
+    if cleaned.reason:
+        lines.append(f"NOTE  {cleaned.reason}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,0 +1,106 @@
+"""Rule quality: ``lint`` (what a rule must have) and ``examples`` (every example is a test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+from .._model import Block
+from ..blocks import segment_text
+from ._engine import RuleEngine
+from ._load import Rule
+
+# Ordinary body paragraphs the examples are placed among (written for this project).
+_TITLE = "Harbour Council Approves New Ferry Timetable"
+_BODY = (
+    "The harbour council approved the new ferry timetable on Tuesday after a two-hour debate.",
+    "Under the plan, boats will leave every twenty minutes during the morning rush.",
+    "Residents on the island had asked for earlier departures for more than three years.",
+    "The operator said it would hire six more crew members before the summer season.",
+    "Fares will stay the same until at least the end of next year, the council said.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleCase:
+    rule: Rule
+    kind: str
+    """"drop" or "keep"."""
+    number: int
+    text: str
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.rule.id}-{self.kind}-{self.number}"
+
+
+def example_cases(rules: Sequence[Rule]) -> Iterator[ExampleCase]:
+    for rule in rules:
+        for n, text in enumerate(rule.examples_drop):
+            yield ExampleCase(rule, "drop", n, text)
+        for n, text in enumerate(rule.examples_keep):
+            yield ExampleCase(rule, "keep", n, text)
+
+
+def check_example(engine: RuleEngine, case: ExampleCase) -> str | None:
+    """Run one example in a small article; return what went wrong, or None."""
+    example = _example_blocks(case.text)
+    before, after = _context(case.rule)
+    blocks = [*before, *example, *after]
+    verdicts = engine.judge(blocks)
+    start = len(before)
+    mine = verdicts[start : start + len(example)]
+    if case.kind == "drop":
+        if mine and mine[0].rule_id == case.rule.id:
+            return None
+        got = mine[0].rule_id if mine and not mine[0].keep else "kept"
+        return f"{case.test_id}: expected {case.rule.id} to drop {case.text!r}, got {got}"
+    by_rule = [v for v in mine if v.rule_id == case.rule.id]
+    if by_rule:
+        return f"{case.test_id}: {case.rule.id} dropped {case.text!r}, which must be kept"
+    return None
+
+
+def _context(rule: Rule) -> tuple[list[Block], list[Block]]:
+    title = Block(_TITLE)
+    body = [Block(t) for t in _BODY]
+    if rule.where == "head":
+        return [title], body
+    if rule.where == "tail":
+        return [title, *body], []
+    return [title, *body[:2]], body[2:]
+
+
+def _example_blocks(text: str) -> list[Block]:
+    """An example is plain text, or an HTML fragment (starting with ``<``) for HTML-aware rules."""
+    if not text.lstrip().startswith("<"):
+        return segment_text(text) or [Block(text)]
+    element = lxml_html.fragment_fromstring(text.strip())
+    words = " ".join(element.text_content().split())
+    links = element.xpath("self::a|.//a")
+    link_text = " ".join(" ".join(a.text_content().split()) for a in links)
+    kind = "li" if element.tag == "li" else "h" if element.tag in ("h2", "h3", "h4") else "p"
+    return [
+        Block(
+            words,
+            kind,
+            link_density=len(link_text) / len(words) if words else 0.0,
+            is_link=bool(links) and link_text == words,
+            link_internal=False,
+            from_html=True,
+        )
+    ]
+
+
+def lint(rules: Sequence[Rule]) -> list[str]:
+    """Problems that loading accepts but a shipped rule must not have."""
+    problems = []
+    for rule in rules:
+        where = f"{rule.path}:{rule.line}: {rule.id}" if rule.path else rule.id
+        if rule.is_text_rule and (not rule.examples_drop or not rule.examples_keep):
+            problems.append(f"{where}: needs at least one 'drop' and one 'keep' example")
+        if rule.action == "drop-run" and not (rule.phrases or rule.pattern):
+            problems.append(f"{where}: 'drop-run' needs a phrase or pattern header")
+    return problems

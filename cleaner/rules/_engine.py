@@ -1,0 +1,167 @@
+"""Giving every block a verdict: phrase/pattern hits, position gates, detectors, runs.
+
+Rules see only the blocks still kept, so cleaning is repeated until nothing more is dropped:
+that fixpoint makes ``clean(clean(x)) == clean(x)`` hold by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._model import KEEP, Block, Verdict
+from ._load import Rule
+from ._match import Hit, TextMatcher
+from ._shape import Shape, headline_like, shape
+
+
+@dataclass(slots=True)
+class Context:
+    """The blocks of one document as the rules see them during one pass."""
+
+    blocks: Sequence[Block]
+    shapes: Sequence[Shape]
+    active: list[int]
+    """Indices of the blocks still kept, in order."""
+    host: str | None
+
+    def neighbour(self, k: int, step: int) -> int | None:
+        j = k + step
+        return self.active[j] if 0 <= j < len(self.active) else None
+
+    def body_at(self, k: int, step: int) -> bool:
+        j = self.neighbour(k, step)
+        return j is not None and self.shapes[j].body_like
+
+
+Detector = Callable[[Context, int, Mapping[str, Any]], bool]
+
+
+def _headline_among_body(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
+    i = ctx.active[k]
+    block = ctx.blocks[i]
+    if block.kind not in ("p", "h"):
+        return False
+    ok = headline_like(
+        ctx.shapes[i],
+        block.text,
+        min_words=int(params.get("min_words", 8)),
+        max_words=int(params.get("max_words", 30)),
+        min_ratio=float(params.get("min_title_ratio", 0.75)),
+    )
+    return ok and ctx.body_at(k, -1) and ctx.body_at(k, 1)
+
+
+def _link_among_body(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
+    i = ctx.active[k]
+    block = ctx.blocks[i]
+    if not block.is_link or block.kind not in ("p", "li", "h"):
+        return False
+    if ctx.shapes[i].words < int(params.get("min_words", 3)):
+        return False
+    return ctx.body_at(k, -1) and ctx.body_at(k, 1)
+
+
+def _page_chrome(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
+    return False  # placeholder until measured; see rules/README.md
+
+
+DETECTORS: dict[str, Detector] = {
+    "headline-among-body": _headline_among_body,
+    "link-among-body": _link_among_body,
+    "page-chrome": _page_chrome,
+}
+
+
+class RuleEngine:
+    """All text rules compiled once; :meth:`judge` gives one verdict per block."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.text_rules = [r for r in rules if r.phrases or r.pattern]
+        self.matcher = TextMatcher(self.text_rules)
+        self.detectors = [(r, DETECTORS[r.detector]) for r in rules if r.detector]
+        limits = [r.max_words for r in self.text_rules]
+        self._word_limit = 0 if (not limits or 0 in limits) else max(limits)
+
+    def judge(self, blocks: Sequence[Block], host: str | None = None) -> list[Verdict]:
+        shapes = [shape(b) for b in blocks]
+        hits = [self._hits(b, s) for b, s in zip(blocks, shapes)]
+        verdicts: list[Verdict] = [KEEP] * len(blocks)
+        while True:
+            active = [i for i, v in enumerate(verdicts) if v.keep]
+            ctx = Context(blocks, shapes, active, host)
+            dropped = self._one_pass(ctx, hits)
+            if not dropped:
+                return verdicts
+            for i, verdict in dropped.items():
+                verdicts[i] = verdict
+
+    def _hits(self, block: Block, s: Shape) -> list[Hit]:
+        if self._word_limit and s.words > self._word_limit:
+            return []
+        return self.matcher.hits(block.text)
+
+    def _one_pass(self, ctx: Context, hits: Sequence[list[Hit]]) -> dict[int, Verdict]:
+        dropped: dict[int, Verdict] = {}
+        for k, i in enumerate(ctx.active):
+            if i in dropped:
+                continue
+            found = self._first_rule(ctx, k, hits[i])
+            if found is None:
+                continue
+            rule, span = found
+            dropped[i] = Verdict(False, rule.id, rule.category, span)
+            if rule.action == "drop-run":
+                for j in _run_after(ctx, k, rule.run_max):
+                    dropped[j] = Verdict(False, rule.id, rule.category)
+        return dropped
+
+    def _first_rule(
+        self, ctx: Context, k: int, hits: list[Hit]
+    ) -> tuple[Rule, tuple[int, int] | None] | None:
+        i = ctx.active[k]
+        for hit in hits:
+            rule = self.text_rules[hit.rule]
+            if _gates_pass(rule, ctx, k, ctx.shapes[i].words):
+                return rule, hit.span
+        for rule, detect in self.detectors:
+            if _gates_pass(rule, ctx, k, None) and detect(ctx, k, rule.params):
+                return rule, None
+        return None
+
+
+def _gates_pass(rule: Rule, ctx: Context, k: int, words: int | None) -> bool:
+    block = ctx.blocks[ctx.active[k]]
+    if words is not None and rule.max_words and words > rule.max_words:
+        return False
+    if rule.kinds is not None and block.kind not in rule.kinds:
+        return False
+    if rule.where == "head" and k >= rule.window:
+        return False
+    if rule.where == "tail" and k < len(ctx.active) - rule.window:
+        return False
+    if rule.domains and not _host_in(ctx.host, rule.domains):
+        return False
+    return True
+
+
+def _host_in(host: str | None, domains: Sequence[str]) -> bool:
+    if not host:
+        return False
+    host = host.lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _run_after(ctx: Context, k: int, run_max: int) -> list[int]:
+    """The short, list or link-like blocks right after position k (a list under a header)."""
+    run = []
+    for j in ctx.active[k + 1 : k + 1 + run_max]:
+        block, s = ctx.blocks[j], ctx.shapes[j]
+        link_like = block.is_link or block.link_density >= 0.5
+        if block.kind == "h" and not link_like:
+            break
+        if not (block.kind == "li" or link_like or (s.words <= 20 and not s.terminal)):
+            break
+        run.append(j)
+    return run

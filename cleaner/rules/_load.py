@@ -1,0 +1,280 @@
+"""Reading rule files (TOML and adblock-style ``.txt``) into validated :class:`Rule` objects."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .._errors import RuleError
+from ._adblock import parse_adblock_file
+
+Match = Literal["contains", "start", "whole"]
+Where = Literal["anywhere", "head", "tail"]
+Action = Literal["drop", "drop-run"]
+
+BLOCK_KINDS = frozenset({"p", "h", "li", "quote", "pre", "table"})
+DETECTORS = frozenset({"headline-among-body", "link-among-body", "page-chrome"})
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
+_FIELDS = frozenset(
+    {
+        "id", "category", "description", "languages", "phrases", "pattern", "selectors",
+        "detector", "params", "match", "where", "window", "max_words", "kinds", "action",
+        "run_max", "domains", "examples", "exceptions",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule. See ``rules/README.md`` for what each field means."""
+
+    id: str
+    category: str
+    description: str
+    languages: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+    pattern: str | None = None
+    selectors: tuple[str, ...] = ()
+    detector: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    match: Match = "contains"
+    where: Where = "anywhere"
+    window: int = 6
+    max_words: int = 40
+    kinds: frozenset[str] | None = None
+    action: Action = "drop"
+    run_max: int = 15
+    domains: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    """Domains where a selector rule must not prune (adblock ``#@#``)."""
+    examples_drop: tuple[str, ...] = ()
+    examples_keep: tuple[str, ...] = ()
+    path: str | None = None
+    line: int | None = None
+
+    @property
+    def is_text_rule(self) -> bool:
+        return bool(self.phrases or self.pattern or self.detector)
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules: inside the installed wheel, or the source tree's ``rules/``."""
+    packaged = Path(str(resources.files("cleaner"))) / "_default_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def load_rules(*paths: str | Path) -> list[Rule]:
+    """Load rules from files or folders (``*.toml`` and adblock ``*.txt``), in a stable order.
+
+    Raises :class:`RuleError` naming the file, line, rule id and field of the first problem,
+    and on duplicate ids across everything loaded.
+    """
+    rules: list[Rule] = []
+    for path in _rule_files(paths):
+        if path.suffix == ".txt":
+            rules.extend(parse_adblock_file(path))
+        else:
+            rules.extend(_load_toml(path))
+    _check_unique(rules)
+    return rules
+
+
+def _rule_files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".toml", ".txt")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleError("no such rule file or folder", path=str(path))
+    return files
+
+
+def _check_unique(rules: list[Rule]) -> None:
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            raise RuleError(
+                f"duplicate rule id (first defined in {first.path}:{first.line})",
+                path=rule.path, line=rule.line, rule_id=rule.id, field="id",
+            )
+        seen[rule.id] = rule
+
+
+def _load_toml(path: Path) -> list[Rule]:
+    try:
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"not UTF-8 text ({exc.reason})", path=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise RuleError(f"invalid TOML: {exc}", path=str(path), line=line) from exc
+    except OSError as exc:
+        raise RuleError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    unknown = set(data) - {"rule"}
+    if unknown:
+        raise RuleError(f"unknown top-level key(s) {sorted(unknown)}; use [[rule]] tables", path=str(path))
+    tables = data.get("rule", [])
+    if not isinstance(tables, list):
+        raise RuleError("'rule' must be an array of tables ([[rule]])", path=str(path))
+    lines = _rule_header_lines(raw.decode("utf-8"))
+    return [
+        _build_rule(table, str(path), lines[i] if i < len(lines) else None)
+        for i, table in enumerate(tables)
+    ]
+
+
+def _toml_error_line(message: str) -> int | None:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def _rule_header_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[rule]]")]
+
+
+def _build_rule(table: Any, path: str, line: int | None) -> Rule:
+    if not isinstance(table, dict):
+        raise RuleError("each [[rule]] must be a table", path=path, line=line)
+    get = _FieldReader(table, path, line)
+    rule_id = get.string("id")
+    get.rule_id = rule_id
+    if not _ID_RE.match(rule_id):
+        raise get.error("id", "must look like 'category.name' (lowercase letters, digits, - _ .)")
+    unknown = set(table) - _FIELDS
+    if unknown:
+        raise get.error(sorted(unknown)[0], "unknown field")
+    category = get.string("category")
+    if rule_id.split(".", 1)[0] != category:
+        raise get.error("category", f"must be the id's first part ({rule_id.split('.', 1)[0]!r})")
+    examples = table.get("examples", {})
+    if not isinstance(examples, dict):
+        raise get.error("examples", "must be a table with 'drop' and 'keep' lists")
+    rule = Rule(
+        id=rule_id,
+        category=category,
+        description=get.string("description"),
+        languages=get.strings("languages", required=True),
+        phrases=get.strings("phrases"),
+        pattern=get.optional_string("pattern"),
+        selectors=get.strings("selectors"),
+        detector=get.choice("detector", DETECTORS, None),
+        params=get.table("params"),
+        match=get.choice("match", {"contains", "start", "whole"}, "contains"),  # type: ignore[arg-type]
+        where=get.choice("where", {"anywhere", "head", "tail"}, "anywhere"),  # type: ignore[arg-type]
+        window=get.integer("window", 6, low=1),
+        max_words=get.integer("max_words", 40, low=0),
+        kinds=_kinds(get),
+        action=get.choice("action", {"drop", "drop-run"}, "drop"),  # type: ignore[arg-type]
+        run_max=get.integer("run_max", 15, low=1),
+        domains=get.strings("domains"),
+        exceptions=get.strings("exceptions"),
+        examples_drop=_example_list(get, examples, "drop"),
+        examples_keep=_example_list(get, examples, "keep"),
+        path=path,
+        line=line,
+    )
+    _check_matchers(rule, get)
+    return rule
+
+
+def _kinds(get: _FieldReader) -> frozenset[str] | None:
+    kinds = get.strings("kinds")
+    if not kinds:
+        return None
+    bad = set(kinds) - BLOCK_KINDS
+    if bad:
+        raise get.error("kinds", f"unknown block kind(s) {sorted(bad)}; use {sorted(BLOCK_KINDS)}")
+    return frozenset(kinds)
+
+
+def _example_list(get: _FieldReader, examples: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = examples.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise get.error(f"examples.{key}", "must be a list of strings")
+    return tuple(value)
+
+
+def _check_matchers(rule: Rule, get: _FieldReader) -> None:
+    if not (rule.phrases or rule.pattern or rule.selectors or rule.detector):
+        raise get.error("phrases", "a rule needs phrases, a pattern, selectors or a detector")
+    for phrase in rule.phrases:
+        if not any(ch.isalnum() for ch in phrase):
+            if rule.match != "whole" or not phrase.strip():
+                raise get.error("phrases", f"phrase {phrase!r} has no letters or digits")
+    if rule.pattern is not None:
+        from ._match import check_pattern
+
+        problem = check_pattern(rule.pattern)
+        if problem:
+            raise get.error("pattern", problem)
+    if rule.selectors:
+        from ._select import check_selectors
+
+        problem = check_selectors(rule.selectors)
+        if problem:
+            raise get.error("selectors", problem)
+
+
+class _FieldReader:
+    """Typed access to one rule table; errors name the file, line, rule id and field."""
+
+    def __init__(self, table: dict[str, Any], path: str, line: int | None) -> None:
+        self._data = table
+        self.path = path
+        self.line = line
+        self.rule_id: str | None = None
+
+    def error(self, name: str, message: str) -> RuleError:
+        return RuleError(message, path=self.path, line=self.line, rule_id=self.rule_id, field=name)
+
+    def string(self, name: str) -> str:
+        value = self._data.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(name, "required, must be a non-empty string")
+        return value
+
+    def optional_string(self, name: str) -> str | None:
+        value = self._data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise self.error(name, "must be a string")
+        return value
+
+    def strings(self, name: str, required: bool = False) -> tuple[str, ...]:
+        value = self._data.get(name, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(name, "must be a list of strings")
+        if required and not value:
+            raise self.error(name, "required, must be a non-empty list")
+        return tuple(value)
+
+    def choice(self, name: str, allowed: Iterable[str], default: str | None) -> Any:
+        value = self._data.get(name, default)
+        if value is not None and value not in allowed:
+            raise self.error(name, f"must be one of {sorted(allowed)}, not {value!r}")
+        return value
+
+    def integer(self, name: str, default: int, low: int) -> int:
+        value = self._data.get(name, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise self.error(name, f"must be an integer >= {low}")
+        return value
+
+    def table(self, name: str) -> dict[str, Any]:
+        value = self._data.get(name, {})
+        if not isinstance(value, dict):
+            raise self.error(name, "must be a table")
+        return value

@@ -1,0 +1,68 @@
+"""Cheap facts about one block's text: word count, closing punctuation, headline shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._model import Block
+
+_CLOSERS = "\"'”’»)]›*"
+_TERMINAL = (".", "!", "?", "…", "。", "！", "？")
+# Short words that title case leaves in lower case (English, and the commonest of de/fr/es/it/pt).
+_MINOR = frozenset(
+    """a an the and or but nor of to in on at by for from with as into onto over via vs vs. per
+    is are was were be been its it's his her their our your my up out off than that this these
+    those after before about amid upon under against without within between says said if so
+    who what why how when where not no de la le les des du et el los las y del da do das dos
+    e o em na no com um una uno di il lo gli che per und der die das den dem mit von zu im""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    words: int
+    terminal: bool
+    """Ends like a sentence: full stop, question or exclamation mark (closing quotes aside)."""
+    title_ratio: float
+    """Share of the capitalisable non-minor words that start with a capital letter."""
+    colon_or_quote: bool
+
+    @property
+    def body_like(self) -> bool:
+        """A sentence-shaped block: what body paragraphs look like."""
+        return self.terminal and self.words >= 4
+
+
+def shape(block: Block) -> Shape:
+    text = block.text
+    tokens = text.split()
+    end = text.rstrip().rstrip(_CLOSERS).rstrip()
+    terminal = end.endswith(_TERMINAL)
+    capitalisable = 0
+    capitals = 0
+    for token in tokens:
+        word = token.lstrip("\"'“‘«(¿¡[")
+        if not word or not word[0].isalpha() or word.lower() in _MINOR:
+            continue
+        capitalisable += 1
+        if word[0].isupper():
+            capitals += 1
+    ratio = capitals / capitalisable if capitalisable else 0.0
+    marks = ":" in text or any(q in text for q in "'\"‘’“”«»")
+    return Shape(len(tokens), terminal, ratio, marks)
+
+
+def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ratio: float) -> bool:
+    """Title case, headline length, no closing full stop."""
+    if not min_words <= s.words <= max_words or s.title_ratio < min_ratio:
+        return False
+    end = text.rstrip().rstrip(_CLOSERS).rstrip()
+    return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))
+
+
+def title_like(s: Shape, text: str) -> bool:
+    """Could be the document's own headline: short, one line, not a sentence ending in a stop."""
+    if not 2 <= s.words <= 30 or "\n" in text or len(text) > 250:
+        return False
+    end = text.rstrip().rstrip(_CLOSERS).rstrip()
+    return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))
