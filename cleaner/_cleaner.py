@@ -10,6 +10,7 @@ from ._errors import SourceError
 from ._model import Block, Cleaned, Verdict
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules._select import compile_selectors
 from .rules._shape import shape, title_like
 
 RuleSource = str | Path | Rule
@@ -42,12 +43,28 @@ class Cleaner:
             loaded.extend(load_rules(*paths))
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
         self._engine = RuleEngine(self.rules)
+        self._selectors = compile_selectors([r for r in self.rules if r.selectors])
 
     def clean_text(self, text: str, url: str | None = None) -> Cleaned:
         """Clean a saved article given as plain text."""
         if not isinstance(text, str):
             raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
         return self.clean_blocks(segment_text(text), url=url, find_title=True)
+
+    def clean_html(self, html: str | bytes, url: str | None = None) -> Cleaned:
+        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
+        from .html import extract_page
+
+        page = extract_page(html, url=url, selectors=self._selectors)
+        verdicts = tuple(self._engine.judge(page.blocks, _host(url)))
+        return Cleaned(
+            tuple(page.blocks),
+            verdicts,
+            title=page.metadata.get("title"),
+            metadata=page.metadata,
+            pruned=tuple(page.pruned),
+            reason=page.reason,
+        )
 
     def clean_blocks(
         self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False
