@@ -26,6 +26,7 @@ __all__ = [
     "RuleError",
     "SourceError",
     "Verdict",
+    "clean_html",
     "clean_text",
     "load_rules",
 ]
@@ -39,3 +40,8 @@ def _default_cleaner() -> Cleaner:
 def clean_text(text: str, url: str | None = None) -> Cleaned:
     """Clean a saved article's text with the shipped rules (one shared ``Cleaner``)."""
     return _default_cleaner().clean_text(text, url=url)
+
+
+def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
+    """Clean a web page with the shipped rules (one shared ``Cleaner``)."""
+    return _default_cleaner().clean_html(html, url=url)

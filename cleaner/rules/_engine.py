@@ -7,7 +7,7 @@ that fixpoint makes ``clean(clean(x)) == clean(x)`` hold by construction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._model import KEEP, Block, Verdict
@@ -25,6 +25,8 @@ class Context:
     active: list[int]
     """Indices of the blocks still kept, in order."""
     host: str | None
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Per-pass results that detectors share across blocks (for example the main region)."""
 
     def neighbour(self, k: int, step: int) -> int | None:
         j = k + step
@@ -43,14 +45,17 @@ def _headline_among_body(ctx: Context, k: int, params: Mapping[str, Any]) -> boo
     block = ctx.blocks[i]
     if block.kind not in ("p", "h"):
         return False
+    s = ctx.shapes[i]
     ok = headline_like(
-        ctx.shapes[i],
+        s,
         block.text,
         min_words=int(params.get("min_words", 8)),
         max_words=int(params.get("max_words", 30)),
         min_ratio=float(params.get("min_title_ratio", 0.75)),
     )
-    return ok and ctx.body_at(k, -1) and ctx.body_at(k, 1)
+    # Section subheadings are title case too; teasers are longer or carry a colon, quote or comma.
+    marked = s.colon_or_quote or "," in block.text or s.words >= int(params.get("long_words", 14))
+    return ok and marked and ctx.body_at(k, -1) and ctx.body_at(k, 1)
 
 
 def _link_among_body(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
@@ -64,7 +69,50 @@ def _link_among_body(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
 
 
 def _page_chrome(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
-    return False  # placeholder until measured; see rules/README.md
+    region = ctx.memo.get("page-chrome")
+    if region is None:
+        region = ctx.memo["page-chrome"] = _main_region(ctx, params)
+    start, stop = region
+    return not start <= k < stop
+
+
+def _main_region(ctx: Context, params: Mapping[str, Any]) -> tuple[int, int]:
+    """The run of blocks with the most prose in it (a maximum-sum segment), as [start, stop).
+
+    Only on a dump of a whole page, where many blocks are menu-like (a few words, no full
+    stop); on an extracted article the whole document is the region.
+    """
+    blocks = [ctx.blocks[i] for i in ctx.active]
+    shapes = [ctx.shapes[i] for i in ctx.active]
+    n = len(shapes)
+    menu = [_menu_like(b, s) for b, s in zip(blocks, shapes)]
+    if n < int(params.get("min_blocks", 12)) or sum(menu) < float(params.get("min_share", 0.35)) * n:
+        return 0, n
+    penalty = float(params.get("penalty", 4))
+    best, best_span = 0.0, (0, n)
+    total, start = 0.0, 0
+    for k, s in enumerate(shapes):
+        if total <= 0:
+            total, start = 0.0, k
+        if menu[k]:
+            total -= penalty
+        elif (s.terminal and s.words >= 8) or s.words >= 20:
+            total += min(s.words, 120)
+        else:
+            total += 0.5
+        if total > best:
+            best, best_span = total, (start, k + 1)
+    return best_span
+
+
+_CODE_CHARS = frozenset("{}();=<>[]|\\/_$#")
+
+
+def _menu_like(block: Block, s: Shape) -> bool:
+    """A few words with no full stop and nothing code-like: a menu entry, a footer link."""
+    if block.kind != "p" or s.words > 4 or s.terminal:
+        return False
+    return not _CODE_CHARS.intersection(block.text)
 
 
 DETECTORS: dict[str, Detector] = {

@@ -125,7 +125,7 @@ class TextMatcher:
         if self._has_phrases:
             found.extend(self._phrase_hits(low))
         if self._set is not None:
-            for k in self._set.Match(text):
+            for k in self._set.Match(text) or ():
                 index, compiled = self._patterns[k]
                 m = compiled.search(text)
                 found.append(Hit(index, m.span() if m else None))

@@ -10,10 +10,24 @@ Kind = Literal["text", "html"]
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One input: its name (path, URL, ``file:line``), its content or the error reading it."""
+    """One input: its name (path, URL, ``file:line``, ``file@offset``), its content or the error
+    reading it.
+
+    ``id`` is the record's own id when the input had one (a JSONL id field, a WARC-Record-ID);
+    ``fetch`` marks a record that named only a URL, whose page is still to be fetched;
+    ``final_url`` and ``status`` say where a fetched page came from.
+    """
 
     source: str
     content: str | bytes = ""
     kind: Kind = "text"
     url: str | None = None
     error: SourceError | None = None
+    id: str | None = None
+    fetch: bool = False
+    final_url: str | None = None
+    status: int | None = None
+
+    def load(self) -> Document:
+        """A document is already loaded (lazy inputs such as ``FileRef`` have the same method)."""
+        return self

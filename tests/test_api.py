@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+
+import cleaner
+
+
+def test_public_names_change_only_on_purpose() -> None:
+    assert sorted(cleaner.__all__) == sorted([
+        "Block", "CleanTimeout", "Cleaned", "Cleaner", "CleanerError", "FetchError", "Removal",
+        "Rule", "RuleError", "SourceError", "Verdict", "clean_html", "clean_text", "load_rules",
+    ])
+    for name in cleaner.__all__:
+        assert hasattr(cleaner, name), name
+
+
+def test_error_tree() -> None:
+    for exc in (cleaner.RuleError, cleaner.SourceError, cleaner.FetchError, cleaner.CleanTimeout):
+        assert issubclass(exc, cleaner.CleanerError)
+    assert issubclass(cleaner.FetchError, cleaner.SourceError)
+
+
+def test_cleaned_shape_and_json() -> None:
+    text = ("Harbour Council Approves New Ferry Timetable\n\nAdvertisement\n\n"
+            "The council approved the timetable on Tuesday after a long debate.\n\n"
+            "Boats will leave every twenty minutes during the morning rush.")
+    result = cleaner.clean_text(text)
+    assert result.title == "Harbour Council Approves New Ferry Timetable"
+    assert result.text.split("\n\n") == [
+        "The council approved the timetable on Tuesday after a long debate.",
+        "Boats will leave every twenty minutes during the morning rush."]
+    [removal] = result.removed
+    assert (removal.text, removal.category) == ("Advertisement", "advertisement")
+    assert removal.rule_id.startswith("advertisement.")
+    record = json.loads(json.dumps(result.to_dict()))
+    assert record["title"] == result.title and record["text"] == result.text
+    assert record["removed"][0]["rule_id"] == removal.rule_id
+
+
+def test_cleaner_is_reusable_and_languages_filter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    german_only = cleaner.Cleaner(languages=["de"])
+    assert all({"de", "*"} & set(r.languages) for r in german_only.rules)
+    assert len(german_only.rules) < len(cleaner.Cleaner().rules)
+
+
+def test_disable_one_rule() -> None:
+    text = "Title Of The Story Here\n\nThe first paragraph ends here.\n\nAdvertisement\n\nThe end."
+    full = cleaner.Cleaner()
+    rule_id = full.clean_text(text).removed[0].rule_id
+    assert "Advertisement" in cleaner.Cleaner(disable=[rule_id]).clean_text(text).text

@@ -1,0 +1,62 @@
+"""Invariants on any text: never raises, only removes whole blocks in order, idempotent, deterministic."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import Cleaned
+from cleaner.blocks import segment_text
+
+CLEANER = cleaner.Cleaner()
+
+_LINES = st.sampled_from([
+    "Advertisement", "Read more: Mayor Faces Recall Vote Over Leaf Blower Ban", "Related:",
+    "Share this article", ", , , ,", "By Jane Doe", "Submit a Correction →", "Tags:",
+    "The council approved the plan on Tuesday after a long debate.",
+    "Residents said they were relieved.", "What Happens Next",
+    "Retired Teacher Wins State Lottery Twice in One Year: 'I Still Can't Believe It'",
+    "This article originally appeared on The Harbour Ledger.", "• first item", "",
+])
+_TEXT = st.one_of(
+    st.text(),
+    st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=25).map("\n".join),
+    st.lists(_LINES, max_size=25).map("\n\n".join),
+)
+
+
+def render(c: Cleaned) -> str:
+    """The document a cleaned result stands for: its headline, then its body."""
+    return f"{c.title}\n\n{c.text}" if c.title else c.text
+
+
+def is_subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(s == b for b in it) for s in small)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_TEXT)
+def test_never_raises_and_keeps_whole_blocks_in_order(text: str) -> None:
+    result = CLEANER.clean_text(text)
+    inputs = [b.text for b in segment_text(text)]
+    kept = [b.text for b in result.kept]
+    assert is_subsequence(kept, inputs)
+    assert result.text == "\n\n".join(kept)
+    assert len(result.removed) + len(kept) + (result.title is not None) == len(inputs)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_TEXT)
+def test_idempotent(text: str) -> None:
+    once = CLEANER.clean_text(text)
+    twice = CLEANER.clean_text(render(once))
+    assert (twice.title, twice.text) == (once.title, once.text)
+    assert twice.removed == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(_TEXT)
+def test_deterministic(text: str) -> None:
+    assert CLEANER.clean_text(text).to_dict() == cleaner.Cleaner().clean_text(text).to_dict()
