@@ -70,3 +70,9 @@ class RobotsCache:
     def fetched(self) -> int:
         """How many origins had their robots.txt asked for."""
         return len(self._origins)
+
+    def close(self) -> None:
+        """Cancel robots.txt fetches still running (the run is over)."""
+        for future in self._origins.values():
+            if not future.done():
+                future.cancel()

@@ -82,12 +82,11 @@ def _main_region(ctx: Context, params: Mapping[str, Any]) -> tuple[int, int]:
     Only on a dump of a whole page, where many blocks are menu-like (a few words, no full
     stop); on an extracted article the whole document is the region.
     """
-    blocks = [ctx.blocks[i] for i in ctx.active]
     shapes = [ctx.shapes[i] for i in ctx.active]
     n = len(shapes)
-    menu = [_menu_like(b, s) for b, s in zip(blocks, shapes)]
-    if n < int(params.get("min_blocks", 12)) or sum(menu) < float(params.get("min_share", 0.35)) * n:
+    if not _is_page_dump(ctx, params):
         return 0, n
+    menu = _menu_flags(ctx)
     penalty = float(params.get("penalty", 4))
     best, best_span = 0.0, (0, n)
     total, start = 0.0, 0
@@ -105,6 +104,20 @@ def _main_region(ctx: Context, params: Mapping[str, Any]) -> tuple[int, int]:
     return best_span
 
 
+def _menu_flags(ctx: Context) -> list[bool]:
+    flags = ctx.memo.get("menu-like")
+    if flags is None:
+        flags = ctx.memo["menu-like"] = [_menu_like(ctx.blocks[i], ctx.shapes[i]) for i in ctx.active]
+    return list(flags)
+
+
+def _is_page_dump(ctx: Context, params: Mapping[str, Any]) -> bool:
+    """Many menu-like blocks: a dump of a whole page rather than an extracted article."""
+    menu = _menu_flags(ctx)
+    n = len(menu)
+    return n >= int(params.get("min_blocks", 12)) and sum(menu) >= float(params.get("min_share", 0.35)) * n
+
+
 _CODE_CHARS = frozenset("{}();=<>[]|\\/_$#")
 
 
@@ -115,7 +128,23 @@ def _menu_like(block: Block, s: Shape) -> bool:
     return not _CODE_CHARS.intersection(block.text)
 
 
+def _repeated_block(ctx: Context, k: int, params: Mapping[str, Any]) -> bool:
+    """The same text (of a few words at least) already stood earlier in the document."""
+    i = ctx.active[k]
+    if ctx.shapes[i].words < int(params.get("min_words", 3)):
+        return False
+    if params.get("page_dumps_only", True) and not _is_page_dump(ctx, params):
+        return False
+    first = ctx.memo.get("repeated-block")
+    if first is None:
+        first = ctx.memo["repeated-block"] = {}
+        for j, index in enumerate(ctx.active):
+            first.setdefault(ctx.blocks[index].text, j)
+    return bool(first[ctx.blocks[i].text] < k)
+
+
 DETECTORS: dict[str, Detector] = {
+    "repeated-block": _repeated_block,
     "headline-among-body": _headline_among_body,
     "link-among-body": _link_among_body,
     "page-chrome": _page_chrome,

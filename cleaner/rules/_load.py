@@ -18,7 +18,7 @@ Where = Literal["anywhere", "head", "tail"]
 Action = Literal["drop", "drop-run"]
 
 BLOCK_KINDS = frozenset({"p", "h", "li", "quote", "pre", "table"})
-DETECTORS = frozenset({"headline-among-body", "link-among-body", "page-chrome"})
+DETECTORS = frozenset({"headline-among-body", "link-among-body", "page-chrome", "repeated-block"})
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _FIELDS = frozenset(
     {

@@ -1,0 +1,121 @@
+"""WARC files (``.warc``, ``.warc.gz``), read with warcio: one document per HTML response.
+
+Response (and resource) records are the documents; request, metadata, warcinfo, revisit and
+conversion records are not documents and are passed over. A response that is not an HTML page
+with a 2xx status becomes a document carrying a :class:`~cleaner.SourceError` named
+``file@offset``; a record warcio cannot parse ends the file with one such error, since the
+records after it cannot be found reliably.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+from .._errors import SourceError
+from ._document import Document
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+DOCUMENT_RECORDS = frozenset({"response", "resource"})
+_BROKEN = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError, zlib.error,
+           ValueError, IndexError)
+"""What warcio raises on a damaged file (it has no single base class for them)."""
+
+
+def iter_warc(path: str | Path, stream: IO[bytes] | None = None) -> Iterator[Document]:
+    """Every HTML response of a WARC file as a document (``source`` is ``file@offset``)."""
+    label = str(path)
+    try:
+        raw = stream if stream is not None else open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        yield Document(label, error=SourceError(label, f"cannot read: {exc.strerror or exc}"))
+        return
+    try:
+        yield from _records(raw, label)
+    finally:
+        if stream is None:
+            raw.close()
+
+
+def _records(raw: IO[bytes], label: str) -> Iterator[Document]:
+    records = ArchiveIterator(raw)
+    while True:
+        try:
+            record = next(records)
+            if record.rec_type not in DOCUMENT_RECORDS:
+                continue
+            body = record.content_stream().read()
+            offset = records.get_record_offset()
+        except StopIteration:
+            return
+        except _BROKEN as exc:
+            source = f"{label}@{records.offset}"
+            yield Document(source, error=SourceError(source, f"broken WARC record: {_say(exc)}"))
+            return
+        yield _document(record, body, f"{label}@{offset}")
+
+
+def _document(record: Any, body: bytes, source: str) -> Document:
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI") or None
+    record_id = headers.get_header("WARC-Record-ID") or None
+    http = record.http_headers
+    content_type = http.get_header("Content-Type") if http is not None else None
+    if content_type is None and record.rec_type == "resource":
+        content_type = headers.get_header("Content-Type")
+    status = _status(http)
+    problem = _problem(status, content_type, body)
+    if problem:
+        return Document(source, url=url, id=record_id, status=status,
+                        error=SourceError(source, problem))
+    return Document(source, _decode(body, content_type), "html", url=url, id=record_id, status=status)
+
+
+def _status(http: Any) -> int | None:
+    if http is None:
+        return None
+    try:
+        return int(http.get_statuscode())
+    except (TypeError, ValueError):
+        return None
+
+
+def _problem(status: int | None, content_type: str | None, body: bytes) -> str | None:
+    """Why this response is not a page to clean, or None."""
+    if status is not None and not 200 <= status < 300:
+        return f"not a page: HTTP status {status}"
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media and media not in HTML_TYPES:
+        return f"not HTML: Content-Type {media}"
+    if not media and not _looks_like_html(body):
+        return "not HTML: no Content-Type and the body does not start like a web page"
+    return None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<!--"))
+
+
+def _decode(body: bytes, content_type: str | None) -> str | bytes:
+    """Text when the HTTP header names a charset that decodes the body; bytes otherwise (the
+    HTML reader then looks at the page's own ``<meta charset>``)."""
+    for param in (content_type or "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            try:
+                return body.decode(value.strip().strip("\"'"))
+            except (LookupError, UnicodeDecodeError):
+                return body
+    return body
+
+
+def _say(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
