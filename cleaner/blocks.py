@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._model import Block
+from ._model import Block, BlockKind
 
 _BULLET = re.compile(r"^(?:[•·▪‣◦●○■□▶►➤✓✔]\s*|[*+\-–—]\s+|\d{1,3}[.)]\s+)")
 _SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", "’", "'", ")", "»")
@@ -46,6 +46,6 @@ def _flush(lines: list[str], blocks: list[Block]) -> None:
     if not lines:
         return
     text = "\n".join(lines)
-    kind = "li" if _BULLET.match(text) else "p"
+    kind: BlockKind = "li" if _BULLET.match(text) else "p"
     blocks.append(Block(text, kind))
     lines.clear()

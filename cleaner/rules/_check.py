@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
-from .._model import Block
+from .._model import Block, BlockKind
 from ..blocks import segment_text
 from ._engine import RuleEngine
 from ._load import Rule
@@ -81,7 +81,7 @@ def _example_blocks(text: str) -> list[Block]:
     words = " ".join(element.text_content().split())
     links = element.xpath("self::a|.//a")
     link_text = " ".join(" ".join(a.text_content().split()) for a in links)
-    kind = "li" if element.tag == "li" else "h" if element.tag in ("h2", "h3", "h4") else "p"
+    kind: BlockKind = "li" if element.tag == "li" else "h" if element.tag in ("h2", "h3", "h4") else "p"
     return [
         Block(
             words,

@@ -18,7 +18,7 @@ Where = Literal["anywhere", "head", "tail"]
 Action = Literal["drop", "drop-run"]
 
 BLOCK_KINDS = frozenset({"p", "h", "li", "quote", "pre", "table"})
-DETECTORS = frozenset({"headline-among-body", "link-among-body", "page-chrome", "repeated-block"})
+from ._detectors import DETECTOR_NAMES as DETECTORS
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _FIELDS = frozenset(
     {
@@ -171,12 +171,12 @@ def _build_rule(table: Any, path: str, line: int | None) -> Rule:
         selectors=get.strings("selectors"),
         detector=get.choice("detector", DETECTORS, None),
         params=get.table("params"),
-        match=get.choice("match", {"contains", "start", "whole"}, "contains"),  # type: ignore[arg-type]
-        where=get.choice("where", {"anywhere", "head", "tail"}, "anywhere"),  # type: ignore[arg-type]
+        match=get.choice("match", {"contains", "start", "whole"}, "contains"),
+        where=get.choice("where", {"anywhere", "head", "tail"}, "anywhere"),
         window=get.integer("window", 6, low=1),
         max_words=get.integer("max_words", 40, low=0),
         kinds=_kinds(get),
-        action=get.choice("action", {"drop", "drop-run"}, "drop"),  # type: ignore[arg-type]
+        action=get.choice("action", {"drop", "drop-run"}, "drop"),
         run_max=get.integer("run_max", 15, low=1),
         domains=get.strings("domains"),
         exceptions=get.strings("exceptions"),

@@ -26,7 +26,7 @@ _OPTIONS.max_mem = 64 << 20
 
 def normalize(text: str) -> str:
     """Lowercase, white space folded to single spaces (the form phrases are matched in)."""
-    return _WS.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()
 
 
 def whole_form(text: str) -> str:
@@ -102,6 +102,8 @@ class TextMatcher:
         for key, value in phrase_rules.items():
             self._automaton.add_word(key, value)
         self._has_phrases = bool(phrase_rules)
+        # A block much longer than the longest whole-block phrase cannot be one of them.
+        self._whole_len = max((len(k) for k in self._whole), default=-1) + 40
         if self._has_phrases:
             self._automaton.make_automaton()
         self._set = self._build_set()
@@ -119,9 +121,10 @@ class TextMatcher:
         """Every rule whose phrase or pattern matches ``text``, in rule order."""
         found: list[Hit] = []
         low = normalize(text)
-        whole = self._whole.get(_EDGE.sub("", low))
-        if whole:
-            found.extend(Hit(i, None) for i in whole)
+        if len(low) <= self._whole_len:
+            whole = self._whole.get(_EDGE.sub("", low))
+            if whole:
+                found.extend(Hit(i, None) for i in whole)
         if self._has_phrases:
             found.extend(self._phrase_hits(low))
         if self._set is not None:

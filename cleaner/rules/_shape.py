@@ -24,7 +24,8 @@ class Shape:
     terminal: bool
     """Ends like a sentence: full stop, question or exclamation mark (closing quotes aside)."""
     title_ratio: float
-    """Share of the capitalisable non-minor words that start with a capital letter."""
+    """Share of the capitalisable non-minor words that start with a capital letter (computed
+    only for blocks of up to 40 words that do not end in a full stop, the only ones it decides)."""
     colon_or_quote: bool
 
     @property
@@ -38,6 +39,13 @@ def shape(block: Block) -> Shape:
     tokens = text.split()
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
     terminal = end.endswith(_TERMINAL)
+    # Title case only matters for headline-length blocks; long paragraphs skip the word loop.
+    ratio = _title_ratio(tokens) if len(tokens) <= 40 and not end.endswith(".") else 0.0
+    marks = ":" in text or any(q in text for q in "'\"‘’“”«»")
+    return Shape(len(tokens), terminal, ratio, marks)
+
+
+def _title_ratio(tokens: list[str]) -> float:
     capitalisable = 0
     capitals = 0
     for token in tokens:
@@ -47,9 +55,7 @@ def shape(block: Block) -> Shape:
         capitalisable += 1
         if word[0].isupper():
             capitals += 1
-    ratio = capitals / capitalisable if capitalisable else 0.0
-    marks = ":" in text or any(q in text for q in "'\"‘’“”«»")
-    return Shape(len(tokens), terminal, ratio, marks)
+    return capitals / capitalisable if capitalisable else 0.0
 
 
 def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ratio: float) -> bool:
@@ -63,6 +69,8 @@ def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ra
 def title_like(s: Shape, text: str) -> bool:
     """Could be the document's own headline: short, one line, not a sentence ending in a stop."""
     if not 2 <= s.words <= 30 or "\n" in text or len(text) > 250:
+        return False
+    if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < 2:
         return False
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
     return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))

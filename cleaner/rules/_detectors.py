@@ -1,0 +1,132 @@
+"""Built-in detectors: rules that judge a block by its shape and its neighbours, not by phrases.
+
+A *block detector* has a context-free ``candidate`` test (run once per block) and a ``check``
+that looks at the neighbours (run each pass, only on candidates). A *document detector* looks
+at the whole document once per pass and names the positions to drop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._model import Block
+from ._shape import Shape, headline_like
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The blocks still kept during one pass, as positions 0..n-1."""
+
+    blocks: Sequence[Block]
+    shapes: Sequence[Shape]
+
+    def body_at(self, k: int) -> bool:
+        return 0 <= k < len(self.shapes) and self.shapes[k].body_like
+
+
+@dataclass(frozen=True, slots=True)
+class BlockDetector:
+    candidate: Callable[[Block, Shape, Params], bool]
+    check: Callable[[View, int, Params], bool]
+
+
+DocumentDetector = Callable[[View, Params], set[int]]
+
+
+def _between_body(view: View, k: int, params: Params) -> bool:
+    return view.body_at(k - 1) and view.body_at(k + 1)
+
+
+def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
+    if block.kind not in ("p", "h"):
+        return False
+    ok = headline_like(
+        s,
+        block.text,
+        min_words=int(params.get("min_words", 8)),
+        max_words=int(params.get("max_words", 30)),
+        min_ratio=float(params.get("min_title_ratio", 0.75)),
+    )
+    # Section subheadings are title case too; teasers are longer or carry a colon, quote or comma.
+    marked = s.colon_or_quote or "," in block.text or s.words >= int(params.get("long_words", 14))
+    return ok and marked
+
+
+def _link_candidate(block: Block, s: Shape, params: Params) -> bool:
+    return block.is_link and block.kind in ("p", "li", "h") and s.words >= int(params.get("min_words", 3))
+
+
+_CODE_CHARS = frozenset("{}();=<>[]|\\/_$#")
+
+
+def menu_like(block: Block, s: Shape) -> bool:
+    """A few words with no full stop and nothing code-like: a menu entry, a footer link."""
+    if block.kind != "p" or s.words > 4 or s.terminal:
+        return False
+    return not _CODE_CHARS.intersection(block.text)
+
+
+def is_page_dump(view: View, params: Params) -> bool:
+    """Many menu-like blocks: a dump of a whole page rather than an extracted article."""
+    n = len(view.blocks)
+    if n < int(params.get("min_blocks", 12)):
+        return False
+    menu = sum(1 for b, s in zip(view.blocks, view.shapes) if menu_like(b, s))
+    return menu >= float(params.get("min_share", 0.35)) * n
+
+
+def _page_chrome(view: View, params: Params) -> set[int]:
+    """On a page dump, everything outside the run of blocks with the most prose in it."""
+    if not is_page_dump(view, params):
+        return set()
+    start, stop = _main_region(view, float(params.get("penalty", 4)))
+    return set(range(start)) | set(range(stop, len(view.blocks)))
+
+
+def _main_region(view: View, penalty: float) -> tuple[int, int]:
+    """A maximum-sum segment: prose scores its words, menu-like blocks cost ``penalty``."""
+    best, best_span = 0.0, (0, len(view.blocks))
+    total, start = 0.0, 0
+    for k, (block, s) in enumerate(zip(view.blocks, view.shapes)):
+        if total <= 0:
+            total, start = 0.0, k
+        if menu_like(block, s):
+            total -= penalty
+        elif (s.terminal and s.words >= 8) or s.words >= 20:
+            total += min(s.words, 120)
+        else:
+            total += 0.5
+        if total > best:
+            best, best_span = total, (start, k + 1)
+    return best_span
+
+
+def _repeated_block(view: View, params: Params) -> set[int]:
+    """On a page dump, a block whose exact text (a few words at least) already stood earlier."""
+    if params.get("page_dumps_only", True) and not is_page_dump(view, params):
+        return set()
+    seen: set[str] = set()
+    repeated = set()
+    min_words = int(params.get("min_words", 3))
+    for k, (block, s) in enumerate(zip(view.blocks, view.shapes)):
+        if s.words < min_words:
+            continue
+        if block.text in seen:
+            repeated.add(k)
+        seen.add(block.text)
+    return repeated
+
+
+BLOCK_DETECTORS: dict[str, BlockDetector] = {
+    "headline-among-body": BlockDetector(_headline_candidate, _between_body),
+    "link-among-body": BlockDetector(_link_candidate, _between_body),
+}
+DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
+    "page-chrome": _page_chrome,
+    "repeated-block": _repeated_block,
+}
+DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
