@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .._model import Block
 
 _CLOSERS = "\"'”’»)]›*"
+_MARKS = frozenset(":'\"‘’“”«»")
 _TERMINAL = (".", "!", "?", "…", "。", "！", "？")
 # Short words that title case leaves in lower case (English, and the commonest of de/fr/es/it/pt).
 _MINOR = frozenset(
@@ -25,7 +27,7 @@ class Shape:
     """Ends like a sentence: full stop, question or exclamation mark (closing quotes aside)."""
     title_ratio: float
     """Share of the capitalisable non-minor words that start with a capital letter (computed
-    only for blocks of up to 40 words that do not end in a full stop, the only ones it decides)."""
+    only for blocks of 5 to 40 words that do not end in a full stop, the only ones it decides)."""
     colon_or_quote: bool
 
     @property
@@ -34,15 +36,25 @@ class Shape:
         return self.terminal and self.words >= 4
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(text: str, tokens: list[str]) -> int:
+    """Tokens between spaces; for Chinese, Japanese and Korean, about two characters a word."""
+    if text.isascii():
+        return len(tokens)
+    return max(len(tokens), len(_CJK.findall(text)) // 2)
+
+
 def shape(block: Block) -> Shape:
     text = block.text
     tokens = text.split()
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
     terminal = end.endswith(_TERMINAL)
     # Title case only matters for headline-length blocks; long paragraphs skip the word loop.
-    ratio = _title_ratio(tokens) if len(tokens) <= 40 and not end.endswith(".") else 0.0
-    marks = ":" in text or any(q in text for q in "'\"‘’“”«»")
-    return Shape(len(tokens), terminal, ratio, marks)
+    ratio = _title_ratio(tokens) if 5 <= len(tokens) <= 40 and not end.endswith(".") else 0.0
+    marks = not _MARKS.isdisjoint(text)
+    return Shape(word_count(text, tokens), terminal, ratio, marks)
 
 
 def _title_ratio(tokens: list[str]) -> float:

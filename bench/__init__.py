@@ -1,0 +1,1 @@
+"""Measurement harness: quality (Zyte shingle metric, trafilatura snippets) and speed."""

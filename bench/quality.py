@@ -1,0 +1,285 @@
+"""Quality of the cleaner beside its peers on public extraction benchmarks.
+
+    python bench/quality.py                       # text inputs: identity, c4, c4-quotes, cleaner
+    python bench/quality.py --mode html           # raw HTML: cleaner, trafilatura(-fast), readability
+    python bench/quality.py --self-test           # metric check on Zyte's published trafilatura output
+    python bench/quality.py --explain-errors cleaner --dataset zyte --input article-text
+
+Zyte, Mozilla and CleanEval are scored with the Zyte shingle metric (F1/P/R of 4-gram shingles,
+accuracy = exact token match); trafilatura-eval with its own snippet metric.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import _data, _metric, _peers, analyze
+
+SELF_TEST_F1 = 0.958
+SELF_TEST_TOLERANCE = 0.001
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    dataset: str
+    input: str
+    system: str
+    metric: str
+    pages: int
+    f1: float
+    precision: float
+    recall: float
+    accuracy: float
+    errors: int = 0
+    pages_per_cpu_s: float | None = None
+
+
+_Scores = _metric.Scores | _metric.SnippetScores
+
+
+def prepared_golds(pages: Sequence[_data.Page]) -> list[_metric.Shingled] | None:
+    """Gold texts tokenised once per dataset (None for the snippet-scored trafilatura-eval)."""
+    if not pages or pages[0].gold is None:
+        return None
+    return [_metric.prepare(p.gold) for p in pages]
+
+
+def score(
+    pages: Sequence[_data.Page],
+    outputs: Sequence[str | None],
+    golds: Sequence[_metric.Shingled] | None = None,
+) -> tuple[str, _Scores]:
+    """("shingle4", Zyte scores) for pages with gold text, ("snippet", ...) for trafilatura-eval."""
+    if pages and pages[0].gold is None:
+        counts = (
+            _metric.snippet_counts(p.with_snippets, p.without_snippets, out)
+            for p, out in zip(pages, outputs, strict=True)
+        )
+        return "snippet", _metric.score_snippets(counts)
+    gold: Sequence[_metric.Shingled | str | None] = golds or [p.gold for p in pages]
+    return "shingle4", _metric.score_pages(zip(gold, outputs, strict=True))
+
+
+def _row(
+    ds: str,
+    kind: str,
+    system: str,
+    pages: Sequence[_data.Page],
+    outputs: Sequence[str | None],
+    errors: int,
+    speed: float | None = None,
+    golds: Sequence[_metric.Shingled] | None = None,
+) -> Row:
+    metric, s = score(pages, outputs, golds)
+    return Row(
+        ds, kind, system, metric, s.pages, s.f1, s.precision, s.recall, s.accuracy, errors, speed
+    )
+
+
+def run_each(fn: Callable[..., str], args: tuple[object, ...], errors: list[str]) -> str | None:
+    """Run one extraction; a crash counts as empty output (None) and is recorded."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - as the benchmarks do: a crash is an empty output
+        errors.append(f"{type(exc).__name__}: {exc}")
+        return None
+
+
+def text_rows(args: argparse.Namespace, notes: list[str], timings: dict[str, float]) -> list[Row]:
+    kinds = list(_data.INPUT_KINDS) if args.input == "both" else [args.input]
+    systems = _peers.text_systems(args.systems or list(_peers.TEXT_SYSTEMS), notes)
+    rows: list[Row] = []
+    for ds in args.dataset or list(_data.DATASETS):
+        pages = _data.load_dataset(ds, args.data, args.limit)
+        texts, report = _data.derived_texts(pages, kinds, workers=args.workers)
+        timings[ds] = report.seconds
+        golds = prepared_golds(pages)
+        if report.computed:
+            notes.append(f"{ds}: built {report.computed} cache entries in {report.seconds:.1f}s")
+        for kind in kinds:
+            for name, fn in systems.items():
+                errors: list[str] = []
+                outs = [run_each(fn, (t,), errors) for t in texts[kind]]
+                _note_errors(notes, ds, kind, name, errors)
+                rows.append(_row(ds, kind, name, pages, outs, len(errors), golds=golds))
+    return rows
+
+
+def html_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
+    systems = _peers.html_systems(args.systems or list(_peers.HTML_SYSTEMS), notes)
+    rows: list[Row] = []
+    for ds in args.dataset or list(_data.DATASETS):
+        pages = _data.load_dataset(ds, args.data, args.limit)
+        docs = [(_data.page_html(p), p.url) for p in pages]
+        golds = prepared_golds(pages)
+        for name, fn in systems.items():
+            errors: list[str] = []
+            outs, cpu = _timed_outputs(fn, docs, errors)
+            if docs and len(errors) == len(docs):
+                notes.append(f"{name} skipped on {ds}: every page failed; first: {errors[0][:200]}")
+                continue
+            _note_errors(notes, ds, "html", name, errors)
+            speed = len(docs) / cpu if cpu > 0 else None
+            rows.append(_row(ds, "html", name, pages, outs, len(errors), speed, golds))
+    return rows
+
+
+def _timed_outputs(
+    fn: _peers.HtmlSystem, docs: Sequence[tuple[str, str | None]], errors: list[str]
+) -> tuple[list[str | None], float]:
+    """Outputs and CPU seconds spent inside the extractor calls only."""
+    outs: list[str | None] = []
+    cpu = 0.0
+    for html, url in docs:
+        start = time.process_time()
+        out = run_each(fn, (html, url), errors)
+        cpu += time.process_time() - start
+        outs.append(out)
+    return outs, cpu
+
+
+def _note_errors(notes: list[str], ds: str, kind: str, name: str, errors: list[str]) -> None:
+    if errors:
+        notes.append(
+            f"{name} crashed on {len(errors)} {ds}/{kind} pages (counted as empty); "
+            f"first: {errors[0][:200]}"
+        )
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    head = (
+        f"{'dataset':<17}{'input':<14}{'system':<18}{'metric':<10}{'pages':>6}"
+        f"{'F1':>8}{'P':>8}{'R':>8}{'acc':>8}{'err':>5}"
+    )
+    with_speed = any(r.pages_per_cpu_s is not None for r in rows)
+    if with_speed:
+        head += f"{'pages/cpu-s':>13}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        line = (
+            f"{r.dataset:<17}{r.input:<14}{r.system:<18}{r.metric:<10}{r.pages:>6}"
+            f"{r.f1:>8.3f}{r.precision:>8.3f}{r.recall:>8.3f}{r.accuracy:>8.3f}{r.errors:>5}"
+        )
+        if with_speed:
+            line += f"{r.pages_per_cpu_s:>13.1f}" if r.pages_per_cpu_s else f"{'-':>13}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def load_published(path: Path) -> dict[str, dict[str, str]]:
+    """A Zyte prediction file: ``{id: {"articleBody": ...}}`` or ``{"version", "output"}``."""
+    data = json.loads(
+        gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    )
+    if isinstance(data, dict) and "output" in data and "version" in data:
+        data = data["output"]
+    return dict(data)
+
+
+def self_test(data_dir: Path) -> int:
+    """Score Zyte's published trafilatura output; 0 when F1 reproduces 0.958 +- 0.001."""
+    root = data_dir / "zyte-article-extraction-benchmark"
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    pred = load_published(root / "published-outputs" / "trafilatura.json.gz")
+    if pred.keys() != truth.keys():
+        print("self-test FAILED: prediction keys do not match ground truth")
+        return 1
+    pairs = [(truth[k].get("articleBody", ""), pred[k].get("articleBody", "")) for k in truth]
+    s = _metric.score_pages(pairs)
+    f1_sd, p_sd, r_sd = _metric.bootstrap_std([_metric.page_counts(t, p) for t, p in pairs])
+    ok = abs(s.f1 - SELF_TEST_F1) <= SELF_TEST_TOLERANCE
+    print(
+        f"zyte published trafilatura 2.0.0: F1={s.f1:.3f} ± {f1_sd:.3f}  "
+        f"P={s.precision:.3f} ± {p_sd:.3f}  R={s.recall:.3f} ± {r_sd:.3f}  "
+        f"accuracy={s.accuracy:.3f}  pages={s.pages}"
+    )
+    print(
+        f"expected (README): F1=0.958 ± 0.006  P=0.938  R=0.978  accuracy=0.293 -> "
+        f"{'OK' if ok else 'FAILED'}"
+    )
+    return 0 if ok else 1
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=_data.default_data_dir(),
+        help="benchmark data dir (default: ../shared/bench from the repo root, "
+        "or $CLEANER_BENCH_DATA)",
+    )
+    ap.add_argument(
+        "--dataset", action="append", choices=_data.DATASETS, help="repeatable; default: all"
+    )
+    ap.add_argument("--input", choices=(*_data.INPUT_KINDS, "both"), default="both")
+    ap.add_argument("--mode", choices=("text", "html"), default="text")
+    ap.add_argument(
+        "--systems",
+        type=lambda s: [x.strip() for x in s.split(",") if x.strip()],
+        help="comma list (text: identity,c4,c4-quotes,cleaner; "
+        "html: cleaner,trafilatura,trafilatura-fast,readability)",
+    )
+    ap.add_argument("--limit", type=int, help="first N pages of each dataset")
+    ap.add_argument("--json", type=Path, help="write machine-readable results here")
+    ap.add_argument("--workers", type=int, default=2, help="processes for building caches")
+    ap.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the metric on Zyte's published trafilatura output and exit",
+    )
+    ap.add_argument(
+        "--explain-errors",
+        metavar="SYSTEM",
+        help="list false drops / false keeps of SYSTEM on --dataset (default zyte) and "
+        "--input (default article-text); see bench/analyze.py",
+    )
+    analyze.add_output_args(ap)
+    return ap.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    needed = ["zyte"] if args.self_test else args.dataset or list(_data.DATASETS)
+    problem = _data.missing_data(args.data, needed)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    if args.self_test:
+        return self_test(args.data)
+    if args.explain_errors:
+        return analyze.explain(args.explain_errors, args)
+    notes: list[str] = []
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    rows = text_rows(args, notes, timings) if args.mode == "text" else html_rows(args, notes)
+    print(format_table(rows))
+    for note in notes:
+        print(f"note: {note}")
+    print(f"({time.perf_counter() - start:.1f}s)")
+    if args.json:
+        payload = {
+            "mode": args.mode,
+            "data": str(args.data),
+            "limit": args.limit,
+            "cache_version": _data.cache_version(),
+            "input_seconds": timings,
+            "notes": notes,
+            "rows": [asdict(r) for r in rows],
+        }
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
