@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 
 from .._model import Block, BlockKind
 from ..blocks import segment_text
+from ._detectors import DOCUMENT_DETECTORS
 from ._engine import RuleEngine
 from ._load import Rule
 
@@ -45,8 +46,14 @@ def example_cases(rules: Sequence[Rule]) -> Iterator[ExampleCase]:
 
 
 def check_example(engine: RuleEngine, case: ExampleCase) -> str | None:
-    """Run one example in a small article; return what went wrong, or None."""
+    """Run one example in a small article; return what went wrong, or None.
+
+    Examples of whole-document detectors (page-chrome, repeated-block) are whole documents:
+    a drop example must have some block dropped by the rule, a keep example none.
+    """
     example = _example_blocks(case.text)
+    if case.rule.detector in DOCUMENT_DETECTORS:
+        return _check_document(engine, case, example)
     before, after = _context(case.rule)
     blocks = [*before, *example, *after]
     verdicts = engine.judge(blocks)
@@ -60,6 +67,15 @@ def check_example(engine: RuleEngine, case: ExampleCase) -> str | None:
     by_rule = [v for v in mine if v.rule_id == case.rule.id]
     if by_rule:
         return f"{case.test_id}: {case.rule.id} dropped {case.text!r}, which must be kept"
+    return None
+
+
+def _check_document(engine: RuleEngine, case: ExampleCase, blocks: list[Block]) -> str | None:
+    by_rule = [v for v in engine.judge(blocks) if v.rule_id == case.rule.id]
+    if case.kind == "drop" and not by_rule:
+        return f"{case.test_id}: expected {case.rule.id} to drop part of the example document"
+    if case.kind == "keep" and by_rule:
+        return f"{case.test_id}: {case.rule.id} dropped {len(by_rule)} block(s) of a keep example"
     return None
 
 
