@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import re
+
 import charset_normalizer
 
 from ._errors import SourceError
@@ -52,3 +55,90 @@ def decode_text(data: bytes, source: str) -> str:
         return data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise SourceError(source, f"not valid UTF-8 and not {best.encoding} either") from exc
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
+_PRESCAN_BYTES = 8192
+_DETECT_BYTES = 65536
+_CHAOS_SLACK = 0.05
+# WHATWG: browsers read these labels as windows-1252.
+_WEB_ALIASES = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252",
+}
+# Encodings whose bytes can be valid UTF-8 without being UTF-8 text: trust the declaration first.
+_SEVEN_BIT = frozenset({"iso2022_jp", "iso2022_jp_2", "iso2022_kr", "utf-7", "hz"})
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec named by an XML declaration or a ``<meta>`` charset near the start."""
+    head = data[:_PRESCAN_BYTES]
+    found = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return web_codec(found.group(1).decode("ascii")) if found else None
+
+
+def web_codec(label: str | None) -> str | None:
+    """A charset label as browsers read it (latin-1 and ASCII mean windows-1252), or None if unknown."""
+    if not label:
+        return None
+    name = label.strip().lower().removeprefix("x-")
+    try:
+        return codecs.lookup(_WEB_ALIASES.get(name, name)).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, source: str, *, charset: str | None = None) -> str:
+    """Decode a web page: a byte-order mark, else the declared charset (``charset`` from the HTTP
+    header, else the page's own ``<meta>``/XML declaration), else detection.
+
+    Valid UTF-8 wins over a declared single-byte charset: non-ASCII UTF-8 is practically never
+    valid text in a legacy charset by accident, so such a page is mislabelled. Detection runs only
+    when neither UTF-8 nor the declared charset fits. Raises :class:`SourceError` naming ``source``
+    for binary data (PDF, images, archives).
+    """
+    what = sniff_binary(data)
+    if what:
+        raise SourceError(source, f"not HTML: looks like {what}")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    declared = web_codec(charset) or declared_charset(data)
+    order = [declared, "utf-8"] if declared in _SEVEN_BIT else ["utf-8", declared]
+    if declared == "cp1252":
+        order.append("latin-1")  # the five bytes cp1252 leaves undefined
+    for encoding in dict.fromkeys(order):
+        if encoding is None:
+            continue
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return _detect(data)
+
+
+def _detect(data: bytes) -> str:
+    """charset_normalizer's guess; among near-equal guesses the most coherent one (so French in
+    windows-1252 is not read as Baltic windows-1257), windows-1252 on a tie."""
+    half = _DETECT_BYTES // 2
+    sample = data if len(data) <= _DETECT_BYTES else data[:half] + data[-half:]
+    results = list(charset_normalizer.from_bytes(sample))
+    encoding = "cp1252"
+    if results:
+        least = min(m.chaos for m in results)
+        near = [m for m in results if m.chaos <= least + _CHAOS_SLACK]
+        encoding = max(near, key=lambda m: (m.coherence, m.encoding == "cp1252")).encoding
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")

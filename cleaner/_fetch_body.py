@@ -111,6 +111,8 @@ async def read_body(url: str, response: httpx.Response, options: FetchOptions) -
     if declared.isdigit() and int(declared) > options.max_bytes:
         raise FetchError(url, "size", f"Content-Length {declared} exceeds max_bytes "
                          f"{options.max_bytes}", status=status)
+    if response.is_stream_consumed:
+        return _pre_read(url, response, options)
     inflater = _inflater(url, response, options.decoded_cap)
     raw: list[bytes] = []
     decoded: list[bytes] = []
@@ -134,3 +136,13 @@ async def read_body(url: str, response: httpx.Response, options: FetchOptions) -
                          f"{exc}", status=status) from exc
     data = b"".join(raw)
     return Body(data, b"".join(decoded) if inflater is not None else data)
+
+
+def _pre_read(url: str, response: httpx.Response, options: FetchOptions) -> Body:
+    """A response whose body was read before it reached us (``httpx.MockTransport`` responses
+    built with ``content=``): httpx has decoded it already; the caps still apply."""
+    data = response.content
+    if len(data) > options.decoded_cap:
+        raise FetchError(url, "size", f"decoded body exceeds {options.decoded_cap} bytes",
+                         status=response.status_code)
+    return Body(data, data)

@@ -35,8 +35,8 @@ class WarcRecorder:
         self.records = 0
 
     def record(self, url: str, response: httpx.Response, raw: bytes) -> None:
-        headers = [(k, v) for k, v in response.headers.multi_items()
-                   if k.lower() != "transfer-encoding"]
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
+                   if k.lower() != b"transfer-encoding"]
         protocol = response.http_version if response.http_version.startswith("HTTP/") else "HTTP/1.1"
         http_headers = StatusAndHeaders(f"{response.status_code} {response.reason_phrase}",
                                         headers, protocol=protocol)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -24,6 +25,10 @@ from ._fetch_robots import ROBOTS_MAX_BYTES, Robots, RobotsCache, parse_robots
 from ._fetch_warc import WarcRecorder
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+POOL_SIZE = 4
+"""Connections per ``httpx.AsyncClient``. httpcore's pool does work quadratic in its connections
+on every request, so 64 requests in flight run on sixteen clients of four connections each
+(measured on loopback: one client of 64 connections fetches about half as many pages a second)."""
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError,
                     TimeoutError)
 
@@ -74,7 +79,7 @@ class Fetcher:
         self._resolver = resolver
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
         self._limiter: Limiter | None = None
         self._warc: WarcRecorder | None = None
         self.robots = RobotsCache(self._load_robots)
@@ -83,18 +88,25 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         opts = self.options
-        timeout = httpx.Timeout(opts.read_timeout, connect=opts.connect_timeout, pool=None)
-        limits = httpx.Limits(max_connections=opts.concurrency,
-                              max_keepalive_connections=opts.concurrency)
-        self._client = httpx.AsyncClient(
-            transport=self._transport, timeout=timeout, limits=limits, follow_redirects=False,
-            trust_env=not opts.deny_private,  # a proxy would hide the real target's address
-            headers={"User-Agent": opts.user_agent, "Accept": ACCEPT,
-                     "Accept-Encoding": ACCEPT_ENCODING})
+        shards = -(-opts.concurrency // POOL_SIZE)
+        tls = httpx.create_ssl_context(trust_env=not opts.deny_private)  # one for all clients
+        self._clients = [self._client(-(-opts.concurrency // shards), tls) for _ in range(shards)]
         self._limiter = Limiter(opts, self._sleep)
         if opts.save_raw is not None:
             self._warc = WarcRecorder(opts.save_raw, software=opts.user_agent)
         return self
+
+    def _client(self, connections: int, tls: ssl.SSLContext) -> httpx.AsyncClient:
+        opts = self.options
+        return httpx.AsyncClient(
+            transport=self._transport, verify=tls,
+            timeout=httpx.Timeout(opts.read_timeout, connect=opts.connect_timeout, pool=None),
+            limits=httpx.Limits(max_connections=connections,
+                                max_keepalive_connections=connections),
+            follow_redirects=False,
+            trust_env=not opts.deny_private,  # a proxy would hide the real target's address
+            headers={"User-Agent": opts.user_agent, "Accept": ACCEPT,
+                     "Accept-Encoding": ACCEPT_ENCODING})
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -104,9 +116,9 @@ class Fetcher:
 
     async def aclose(self) -> None:
         self.robots.close()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = self._clients, []
+        for client in clients:
+            await client.aclose()
         if self._warc is not None:
             self._warc.close()
             self._warc = None
@@ -166,12 +178,13 @@ class Fetcher:
             attempt += 1
 
     async def _attempt(self, url: str, target: httpx.URL, mode: _Mode) -> _Reply:
-        assert self._client is not None and self._limiter is not None, "use 'async with Fetcher()'"
-        async with self._limiter.slot(target.host):
+        assert self._clients and self._limiter is not None, "use 'async with Fetcher()'"
+        async with self._limiter.slot(target.host) as number:
+            client = self._clients[number % len(self._clients)]
             self.requests += 1
             async with asyncio.timeout(self.options.total_timeout):
-                request = self._client.build_request("GET", target)
-                response = await self._client.send(request, stream=True)
+                request = client.build_request("GET", target)
+                response = await client.send(request, stream=True)
                 try:
                     return await self._reply(url, target, response, mode)
                 finally:

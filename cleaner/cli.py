@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from ._batch import BatchOptions, Stats, default_jobs, run_batch
 from ._cleaner import Cleaner
 from ._errors import CleanerError, RuleError
-from ._pipeline import Result, clean_document
-from .output import explain, to_json_line, to_markdown, to_record
 from .rules import Rule
 from .rules._check import check_example, example_cases, lint
-from .sources import iter_paths
+from .sources.jsonl import RecordFields
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,44 +59,98 @@ def main() -> None:
     """Turn scraped articles into their body and nothing else."""
 
 
+def batch_options(func: F) -> F:
+    """Inputs, output, parallelism and robustness options of ``clean``, as one ``BatchOptions``."""
+
+    @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "jsonl"]),
+                  default="text", show_default=True, help="What to write for each document.")
+    @click.option("--explain", "show_explain", is_flag=True,
+                  help="Show every block with KEEP/DROP and the rule that dropped it.")
+    @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+                  help="Write to this file (or, for text/markdown/json, to this folder when it "
+                       "exists or ends with '/': one file per input) instead of stdout.")
+    @click.option("--input-format", type=click.Choice(["auto", "jsonl", "warc"]), default="auto",
+                  show_default=True,
+                  help="Read every file (and stdin) as JSON lines or WARC; auto goes by name.")
+    @click.option("--text-field", default="text", show_default=True, metavar="NAME",
+                  help="JSONL: the field holding saved text.")
+    @click.option("--html-field", default=None, metavar="NAME",
+                  help="JSONL: the field holding HTML (preferred over the text field).")
+    @click.option("--url-field", default="url", show_default=True, metavar="NAME",
+                  help="JSONL: the page's URL (a record with only a URL is fetched).")
+    @click.option("--id-field", default="id", show_default=True, metavar="NAME",
+                  help="JSONL: the record's id, copied to the output record.")
+    @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                  help="Worker processes [default: all cores].")
+    @click.option("--unordered", is_flag=True, help="Write records as they finish.")
+    @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
+                  show_default=True, metavar="SECONDS",
+                  help="Per document; one over it becomes an error record.")
+    @click.option("--resume", is_flag=True,
+                  help="Continue an interrupted run into the same -o FILE/DIR.")
+    @click.option("--scheduler", default=None, metavar="ADDRESS",
+                  help="Run on a Dask cluster (tcp://HOST:PORT); needs cleaner[dask].")
+    @click.option("--progress/--no-progress", default=None,
+                  help="Progress bar on stderr [default: when stderr is a terminal].")
+    @functools.wraps(func)
+    def wrapper(*args: Any, fmt: str, show_explain: bool, output: Path | None, input_format: str,
+                text_field: str, html_field: str | None, url_field: str, id_field: str,
+                jobs: int | None, unordered: bool, time_limit: float, resume: bool,
+                scheduler: str | None, progress: bool | None, **kwargs: Any) -> Any:
+        to_dir = output is not None and (output.is_dir() or str(output).endswith(("/", os.sep)))
+        try:
+            batch = BatchOptions(
+                fmt=fmt, explain=show_explain, input_format=input_format,  # type: ignore[arg-type]
+                fields=RecordFields(text_field, html_field, url_field, id_field),
+                output=output, output_dir=to_dir, jobs=jobs or default_jobs(),
+                ordered=not unordered, time_limit=time_limit, resume=resume,
+                scheduler=scheduler,
+                progress=sys.stderr.isatty() if progress is None else progress)
+        except CleanerError as exc:
+            raise UsageFailure(str(exc)) from exc
+        return func(*args, batch=batch, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "jsonl"]),
-              default="text", show_default=True, help="What to print for each document.")
-@click.option("--explain", "show_explain", is_flag=True,
-              help="Show every block with KEEP/DROP and the rule that dropped it.")
+@batch_options
+@click.option("--stats", "stats_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the end-of-run summary as JSON to this file.")
+@click.option("-q", "--quiet", is_flag=True, help="No end-of-run summary on stderr.")
 @rule_options
-def clean(sources: tuple[str, ...], fmt: str, show_explain: bool, cleaner: Cleaner) -> None:
-    """Clean SOURCES: .txt or .html files, folders of them, or - for stdin."""
-    failed = 0
-    results = (clean_document(cleaner, doc) for doc in iter_paths(sources))
-    many = len(sources) > 1 or any(not s.endswith((".txt", ".html", ".htm")) for s in sources)
-    for result in results:
-        if not result.ok:
-            failed += 1
-            click.echo(f"cleaner: {result.error}", err=True)
-        _emit(result, fmt, show_explain, many and fmt in ("text", "markdown"))
-    if failed:
-        click.echo(f"cleaner: {failed} input(s) failed", err=True)
+def clean(sources: tuple[str, ...], batch: BatchOptions, stats_path: Path | None, quiet: bool,
+          cleaner: Cleaner) -> None:
+    """Clean SOURCES: .txt/.html files, folders of them (recursively), glob patterns, JSONL
+    (.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files, or - for stdin."""
+    one = len(sources) == 1 and (sources[0].endswith((".txt", ".html", ".htm"))
+                                 or sources[0] == "-" and batch.input_format == "auto")
+    batch = replace(batch, header=not one and batch.fmt in ("text", "markdown"))
+    try:
+        stats = run_batch(sources, cleaner, batch, sys.stdout.buffer,
+                          lambda line: click.echo(line, err=True))
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except CleanerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report(stats, stats_path, quiet or (stats.documents + stats.skipped <= 1 and not batch.progress))
 
 
-def _emit(result: Result, fmt: str, show_explain: bool, header: bool) -> None:
-    cleaned = result.cleaned
-    if fmt in ("json", "jsonl"):
-        record = to_record(cleaned, result.document.source, str(result.error) if result.error else None)
-        click.echo(to_json_line(record) if fmt == "jsonl" else json.dumps(record, ensure_ascii=False, indent=1))
-        return
-    if cleaned is None:
-        return
-    if header:
-        click.echo(f"==> {result.document.source} <==")
-    if show_explain:
-        click.echo(explain(cleaned))
-    else:
-        click.echo(to_markdown(cleaned) if fmt == "markdown" else cleaned.text)
-    if header:
-        click.echo()
+def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:
+    """The end-of-run summary (stderr, and JSON to ``stats_path``); exit 1 if any input failed."""
+    if stats_path is not None:
+        try:
+            stats_path.write_text(json.dumps(stats.to_dict(), indent=1) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"{stats_path}: cannot write: {exc.strerror}") from exc
+    if not quiet:
+        for line in stats.summary():
+            click.echo(f"cleaner: {line}", err=True)
+    if stats.failed:
+        click.echo(f"cleaner: {stats.failed} input(s) failed", err=True)
+        sys.exit(1)
 
 
 @main.group()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._model import Block, Cleaned
+from ._model import Block, Cleaned, Removal
+from ._pipeline import Result
 
 
 def to_text(cleaned: Cleaned) -> str:
@@ -31,12 +32,32 @@ def _markdown_block(block: Block) -> str:
     return block.text
 
 
-def to_record(cleaned: Cleaned | None, source: str, error: str | None) -> dict[str, Any]:
-    """The JSON record for one document: ``source``, the result's fields, and ``error``."""
-    body: dict[str, Any] = cleaned.to_dict() if cleaned is not None else {
-        "title": None, "text": None, "metadata": {}, "removed": [], "reason": None,
+def to_record(result: Result) -> dict[str, Any]:
+    """The JSON record for one input: ``id``, ``url``, the body, its removals (rule id, category,
+    characters), ``error`` (null on success) and ``source``; ``reason`` when the body is empty;
+    ``final_url`` and ``status`` for a page that was fetched. No timings or host names, so the
+    same input always gives the same record."""
+    doc, cleaned = result.document, result.cleaned
+    record: dict[str, Any] = {
+        "id": doc.id if doc.id is not None else doc.source,
+        "url": doc.url,
+        "title": cleaned.title if cleaned is not None else None,
+        "text": cleaned.text if cleaned is not None else None,
+        "metadata": dict(cleaned.metadata) if cleaned is not None else {},
+        "removed": [_removal(r) for r in cleaned.removed] if cleaned is not None else [],
+        "error": str(result.error) if result.error is not None else None,
+        "source": doc.source,
     }
-    return {"source": source, **body, "error": error}
+    if cleaned is not None and not record["text"]:
+        record["reason"] = cleaned.reason
+    if doc.fetch:
+        record["final_url"] = doc.final_url
+        record["status"] = doc.status
+    return record
+
+
+def _removal(removal: Removal) -> dict[str, Any]:
+    return {"rule_id": removal.rule_id, "category": removal.category, "chars": len(removal.text)}
 
 
 def to_json_line(record: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ at the whole document once per pass and names the positions to drop.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,12 @@ def _between_body(view: View, k: int, params: Params) -> bool:
     return view.body_at(k - 1) and view.body_at(k + 1)
 
 
+_NOT_HEADLINE = re.compile(r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b", re.I)
+
+
 def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
-    if block.kind not in ("p", "h"):
+    """Headline-shaped, and not a reference, a citation, a link or two sentences."""
+    if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
         return False
     ok = headline_like(
         s,

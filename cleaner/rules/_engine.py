@@ -93,7 +93,8 @@ class RuleEngine:
                        dropped: dict[int, Verdict]) -> None:
         for rule in self.document_rules:
             for k in sorted(DOCUMENT_DETECTORS[rule.detector or ""](view, rule.params)):
-                if active[k] not in dropped and _gates_pass(rule, view, k, None, host):
+                words = view.shapes[k].words
+                if active[k] not in dropped and _gates_pass(rule, view, k, words, host):
                     dropped[active[k]] = Verdict(False, rule.id, rule.category)
 
 

@@ -82,7 +82,7 @@ def title_like(s: Shape, text: str) -> bool:
     """Could be the document's own headline: short, one line, not a sentence ending in a stop."""
     if not 2 <= s.words <= 30 or "\n" in text or len(text) > 250:
         return False
-    if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < 2:
+    if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < 5:
         return False
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
     return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))

@@ -27,13 +27,18 @@ class FileRef:
     path: str
     rel: str
 
+    @property
+    def source(self) -> str:
+        return self.path
+
     def load(self) -> Document:
         return _read(Path(self.path))
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """One thing a source argument named: a file (``path``) or an error (``error``)."""
+    """One thing a source argument named: a file (``path``) or an error (``error``); ``rel`` is
+    its path below the folder or pattern root it was found under (or its own, made relative)."""
 
     path: Path | None
     rel: str
@@ -74,7 +79,7 @@ def expand(source: str, suffixes: frozenset[str]) -> Iterator[Found]:
         for match in matches:
             yield Found(match, _relative(match, root))
         return
-    yield Found(path, path.name)
+    yield Found(path, _plain(path))
 
 
 def has_suffix(path: Path, suffixes: Iterable[str]) -> bool:
@@ -102,6 +107,12 @@ def _relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.name
+
+
+def _plain(path: Path) -> str:
+    """A file named directly: its path made relative, without ``..``."""
+    parts = [p for p in path.parts if p not in ("..", ".") and p != path.anchor]
+    return "/".join(parts) or path.name
 
 
 def _read(path: Path) -> Document:

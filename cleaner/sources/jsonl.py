@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .._errors import SourceError
 from ._document import Document, Kind
@@ -83,7 +83,7 @@ def _maybe_gunzip(raw: IO[bytes]) -> IO[bytes]:
     if not head and raw.seekable():
         head = raw.read(2)
         raw.seek(0)
-    return gzip.GzipFile(fileobj=raw, mode="rb") if head == _GZIP_MAGIC else raw
+    return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if head == _GZIP_MAGIC else raw
 
 
 def _lines(stream: IO[bytes], label: str, fields: RecordFields) -> Iterator[JsonLine | Document]:
@@ -126,15 +126,22 @@ def _error(label: str, number: int, message: str) -> Document:
 
 def parse_line(line: JsonLine) -> Document:
     """One line as a document; what is wrong with it becomes the document's error."""
-    source = line.source
     try:
         record = _decode(line)
-        content, kind = _content(record, line.fields, source)
     except SourceError as exc:
-        return Document(source, error=exc)
-    url = record.get(line.fields.url)
+        return Document(line.source, error=exc)
+    return record_document(record, line.fields, line.source)
+
+
+def record_document(record: dict[str, Any], fields: RecordFields, source: str) -> Document:
+    """A parsed record (from a line, a Dask bag, a dataset) as a document."""
+    url = record.get(fields.url)
     url = url if isinstance(url, str) and url else None
-    doc_id = _id(record.get(line.fields.id))
+    doc_id = _id(record.get(fields.id))
+    try:
+        content, kind = _content(record, fields, source)
+    except SourceError as exc:
+        return Document(source, url=url, id=doc_id, error=exc)
     if content is None:
         return Document(source, "", "html", url=url, id=doc_id, fetch=True)
     return Document(source, content, kind, url=url, id=doc_id)

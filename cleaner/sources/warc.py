@@ -45,20 +45,43 @@ def iter_warc(path: str | Path, stream: IO[bytes] | None = None) -> Iterator[Doc
 
 def _records(raw: IO[bytes], label: str) -> Iterator[Document]:
     records = ArchiveIterator(raw)
+    end = 0
     while True:
         try:
             record = next(records)
-            if record.rec_type not in DOCUMENT_RECORDS:
-                continue
-            body = record.content_stream().read()
+            body = record.content_stream().read() if record.rec_type in DOCUMENT_RECORDS else None
             offset = records.get_record_offset()
+            end = offset + records.get_record_length()
+            short = getattr(record.raw_stream, "limit", 0)
         except StopIteration:
-            return
+            break
         except _BROKEN as exc:
             source = f"{label}@{records.offset}"
             yield Document(source, error=SourceError(source, f"broken WARC record: {_say(exc)}"))
             return
-        yield _document(record, body, f"{label}@{offset}")
+        if short:
+            source = f"{label}@{offset}"
+            yield Document(source, error=SourceError(
+                source, f"broken WARC record: truncated ({short} bytes of its block missing)"))
+            return
+        if body is not None:
+            yield _document(record, body, f"{label}@{offset}")
+    left = _leftover(raw, end)
+    if left:
+        source = f"{label}@{end}"
+        yield Document(source, error=SourceError(
+            source, f"broken WARC record: truncated or unreadable ({left} bytes after the last "
+                    f"complete record)"))
+
+
+def _leftover(raw: IO[bytes], end: int) -> int:
+    """Bytes after the last complete record that are not blank (0 when it cannot be told)."""
+    if not raw.seekable():
+        return 0
+    raw.seek(end)
+    tail = raw.read(4096)
+    more = len(raw.read()) if len(tail) == 4096 else 0
+    return len(tail.strip()) + more if tail.strip() else 0
 
 
 def _document(record: Any, body: bytes, source: str) -> Document:
@@ -118,4 +141,4 @@ def _decode(body: bytes, content_type: str | None) -> str | bytes:
 
 def _say(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:199] + "…"
+    return text if len(text) <= 100 else text[:99] + "…"

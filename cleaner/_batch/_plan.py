@@ -1,0 +1,84 @@
+"""From the command line's sources to a stream of tasks, in a fixed, reproducible order.
+
+A source is ``-`` (stdin), a file, a folder (searched recursively) or a glob pattern. Files are
+told apart by name: ``.jsonl``/``.ndjson`` (optionally ``.gz``) are JSON lines, ``.warc``/
+``.warc.gz`` are web archives, anything else is one text or HTML document. ``input_format``
+forces JSON lines or WARC for every file and for stdin.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Literal
+
+from ..sources import Document
+from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix
+from ..sources.jsonl import RecordFields, iter_lines
+from ..sources.warc import iter_warc
+from ._work import Task
+
+InputFormat = Literal["auto", "jsonl", "warc"]
+JSONL_SUFFIXES = frozenset({".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"})
+WARC_SUFFIXES = frozenset({".warc", ".warc.gz"})
+ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
+
+
+def plan(
+    sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Task]:
+    """Every input of every source, as tasks; containers (JSONL, WARC) are read as they go."""
+    for source in sources:
+        if source == "-":
+            yield from _stdin(stdin or sys.stdin.buffer, fields, input_format)
+            continue
+        for found in expand(source, ALL_SUFFIXES):
+            if found.error is not None:
+                doc = Document(found.error.source, error=found.error)
+                yield Task(doc, _stem(found.rel))
+            elif found.path is not None:
+                yield from _file(found.path, found.rel, fields, input_format)
+
+
+def _stdin(stream: IO[bytes], fields: RecordFields, input_format: InputFormat) -> Iterator[Task]:
+    if input_format == "jsonl":
+        for item in iter_lines("<stdin>", fields, stream=stream, name="<stdin>"):
+            yield Task(item, f"stdin/{_number(item.source)}")
+    elif input_format == "warc":
+        for doc in iter_warc("<stdin>", stream=stream):
+            yield Task(doc, f"stdin/{_number(doc.source)}")
+    else:
+        yield Task(Document("<stdin>", stream.read()), "stdin")
+
+
+def _file(path: Path, rel: str, fields: RecordFields, input_format: InputFormat) -> Iterator[Task]:
+    stem = _stem(rel)
+    if input_format == "jsonl" or (input_format == "auto" and has_suffix(path, JSONL_SUFFIXES)):
+        for item in iter_lines(path, fields):
+            yield Task(item, f"{stem}/{_number(item.source)}")
+    elif input_format == "warc" or (input_format == "auto" and has_suffix(path, WARC_SUFFIXES)):
+        for doc in iter_warc(path):
+            yield Task(doc, f"{stem}/{_number(doc.source)}")
+    else:
+        yield Task(FileRef(str(path), rel), stem)
+
+
+def _number(source: str) -> str:
+    """``data.jsonl:17`` -> ``17``; ``crawl.warc.gz@5120`` -> ``5120``."""
+    for mark in (":", "@"):
+        head, sep, tail = source.rpartition(mark)
+        if sep and tail.isdigit():
+            return tail
+    return "0"
+
+
+def _stem(rel: str) -> str:
+    """The name without its known suffix (``a/b.jsonl.gz`` -> ``a/b``)."""
+    lower = rel.lower()
+    for suffix in sorted(ALL_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return rel[: -len(suffix)]
+    return rel
+

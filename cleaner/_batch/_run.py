@@ -1,0 +1,148 @@
+"""One batch run: plan the inputs, skip what a previous run wrote, clean, write, count."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .._cleaner import Cleaner
+from .._errors import CleanerError
+from ..sources.jsonl import RecordFields
+from ._plan import InputFormat, plan
+from ._pool import PoolSettings, run_local
+from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
+from ._stats import Stats
+from ._work import SUFFIXES, Format, Job, Outcome, Task
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """Everything about a batch run except the rules (those come with the ``Cleaner``).
+
+    ``output`` is ``None`` for the ``stdout`` stream, a file, or (``output_dir``) a folder that
+    mirrors the inputs. ``jobs`` local processes clean, unless ``scheduler`` names a Dask
+    cluster. ``time_limit`` is per document, in seconds (``None``: no limit).
+    """
+
+    fmt: Format = "jsonl"
+    explain: bool = False
+    header: bool = False
+    input_format: InputFormat = "auto"
+    fields: RecordFields = RecordFields()
+    output: Path | None = None
+    output_dir: bool = False
+    jobs: int = 1
+    ordered: bool = True
+    time_limit: float | None = 60.0
+    resume: bool = False
+    scheduler: str | None = None
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise CleanerError("--jobs must be at least 1")
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise CleanerError("--time-limit must be positive")
+        if self.output_dir and self.fmt == "jsonl":
+            raise CleanerError("-o DIR writes one file per input: use --format text, markdown or "
+                               "json (or give -o a file name for JSON lines)")
+        if self.resume:
+            self._check_resume()
+
+    def _check_resume(self) -> None:
+        if self.output is None:
+            raise CleanerError("--resume needs -o FILE or -o DIR")
+        if not self.ordered:
+            raise CleanerError("--resume needs the input order kept (leave out --unordered)")
+        if not self.output_dir and self.fmt != "jsonl":
+            raise CleanerError("--resume into one file needs --format jsonl (one record a line)")
+
+    def job(self, cleaner: Cleaner) -> Job:
+        return Job(cleaner.rules, self.fmt, self.explain, self.header and not self.output_dir,
+                   self.output_dir, self.time_limit)
+
+
+def run_batch(
+    sources: Iterable[str], cleaner: Cleaner, options: BatchOptions, stdout: IO[bytes],
+    report: Callable[[str], None],
+) -> Stats:
+    """Clean every input of ``sources``; failures are reported (one line each) and counted."""
+    tasks: Iterator[Task] = plan(sources, options.fields, options.input_format)
+    sink, done, tasks = _open_sink(options, stdout, tasks)
+    mode = f"dask {options.scheduler}" if options.scheduler else "local"
+    stats = Stats(mode, options.jobs)
+    progress = _progress(options.progress)
+    try:
+        for item in _outcomes(tasks, options.job(cleaner), options):
+            sink.write(item)
+            stats.add(item)
+            if item.error is not None:
+                (progress.write if progress is not None else report)(f"cleaner: {item.error}")
+            if progress is not None:
+                progress.update(1)
+    finally:
+        sink.close()
+        if progress is not None:
+            progress.close()
+    stats.skipped = done.n
+    return stats
+
+
+class _Done:
+    """How many inputs an earlier run already wrote (``--resume``)."""
+
+    def __init__(self, n: int = 0) -> None:
+        self.n = n
+
+    def seen(self) -> bool:
+        self.n += 1
+        return True
+
+
+def _open_sink(options: BatchOptions, stdout: IO[bytes],
+               tasks: Iterator[Task]) -> tuple[Sink, _Done, Iterator[Task]]:
+    """The sink, what is already done (with ``resume``) and the inputs still to do."""
+    if options.output is None:
+        return StreamSink(stdout), _Done(), tasks
+    if options.output_dir:
+        sink = DirSink(options.output, SUFFIXES[options.fmt])
+        done = _Done()
+        if options.resume:
+            tasks = (t for t in tasks if not (sink.target(t.rel).exists() and done.seen()))
+        return sink, done, tasks
+    skip = resume_point(options.output) if options.resume else 0
+    sink_file = FileSink(options.output, append=options.resume)
+    return sink_file, _Done(skip), itertools.islice(tasks, skip, None)
+
+
+def _outcomes(tasks: Iterator[Task], job: Job, options: BatchOptions) -> Iterator[Outcome]:
+    if options.scheduler:
+        from ._cluster import run_cluster
+
+        return run_cluster(tasks, job, options.scheduler, options.ordered)
+    jobs = options.jobs
+    first = list(itertools.islice(tasks, 2 * jobs))
+    if len(first) < 2 * jobs:
+        jobs = 1  # a handful of inputs is not worth starting processes for
+    settings = PoolSettings(jobs, options.ordered)
+    return run_local(itertools.chain(first, tasks), job, settings)
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    return tqdm(unit=" docs", dynamic_ncols=True, mininterval=0.5, smoothing=0.1)

@@ -1,0 +1,106 @@
+"""End-of-run numbers: documents, bytes, removals by rule and by category, errors by kind.
+
+Timings and the host name live here, never in the records, so records stay byte-for-byte
+reproducible.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections import Counter
+from typing import Any
+
+from ._work import Outcome
+
+
+class Stats:
+    """Counts outcomes as they are written; one instance per run."""
+
+    def __init__(self, mode: str, jobs: int, skipped: int = 0) -> None:
+        self.mode = mode
+        self.jobs = jobs
+        self.skipped = skipped
+        """Inputs passed over because an earlier run already wrote them (``--resume``)."""
+        self.started = time.monotonic()
+        self.documents = 0
+        self.failed = 0
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self.clean_seconds = 0.0
+        self.rule_blocks: Counter[str] = Counter()
+        self.rule_chars: Counter[str] = Counter()
+        self.category_blocks: Counter[str] = Counter()
+        self.category_chars: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+
+    def add(self, item: Outcome) -> None:
+        self.documents += 1
+        self.bytes_in += item.bytes_in
+        self.bytes_out += item.bytes_out
+        self.clean_seconds += item.seconds
+        if item.error_kind is not None:
+            self.failed += 1
+            self.errors[item.error_kind] += 1
+        for rule_id, category, chars in item.removed:
+            self.rule_blocks[rule_id] += 1
+            self.rule_chars[rule_id] += chars
+            self.category_blocks[category] += 1
+            self.category_chars[category] += chars
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
+
+    def to_dict(self) -> dict[str, Any]:
+        seconds = self.seconds
+        return {
+            "documents": self.documents,
+            "ok": self.documents - self.failed,
+            "failed": self.failed,
+            "skipped_resumed": self.skipped,
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "removed_by_rule": _table(self.rule_blocks, self.rule_chars),
+            "removed_by_category": _table(self.category_blocks, self.category_chars),
+            "errors_by_kind": dict(self.errors.most_common()),
+            "seconds": round(seconds, 3),
+            "clean_seconds": round(self.clean_seconds, 3),
+            "documents_per_second": round(self.documents / seconds, 1) if seconds else None,
+            "mb_in_per_second": round(self.bytes_in / 1e6 / seconds, 2) if seconds else None,
+            "mode": self.mode,
+            "jobs": self.jobs,
+            "host": platform.node(),
+        }
+
+    def summary(self, top: int = 10) -> list[str]:
+        """A few lines for stderr."""
+        seconds = self.seconds
+        rate = self.documents / seconds if seconds else 0.0
+        lines = [
+            f"{self.documents} documents ({self.documents - self.failed} ok, {self.failed} failed) "
+            f"in {seconds:.1f} s, {rate:.1f} docs/s; {_mb(self.bytes_in)} in, "
+            f"{_mb(self.bytes_out)} out" + (f"; {self.skipped} done before (resumed)"
+                                           if self.skipped else ""),
+        ]
+        if self.category_blocks:
+            lines.append("removed by category: " + _pairs(self.category_blocks, top))
+            lines.append("removed by rule: " + _pairs(self.rule_blocks, top))
+        if self.errors:
+            lines.append("errors by kind: " + _pairs(self.errors, top))
+        return lines
+
+
+def _table(blocks: Counter[str], chars: Counter[str]) -> dict[str, dict[str, int]]:
+    return {key: {"blocks": n, "chars": chars[key]} for key, n in
+            sorted(blocks.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def _pairs(counter: Counter[str], top: int) -> str:
+    items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = ", ".join(f"{key} {n}" for key, n in items[:top])
+    return text + (f", … ({len(items) - top} more)" if len(items) > top else "")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"

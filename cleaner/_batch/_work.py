@@ -1,0 +1,209 @@
+"""What a worker does with one input: load it, clean it under a time limit, render its output.
+
+Everything here is picklable and free of process state, so the same code runs inline, in the
+local process pool and on Dask workers, and gives the same bytes everywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Protocol
+
+from .._cleaner import Cleaner
+from .._errors import CleanerError, CleanTimeout, FetchError, SourceError
+from .._pipeline import Result, clean_document
+from ..output import explain, to_markdown, to_record
+from ..rules import Rule
+from ..sources import Document
+from ._limit import time_limit
+
+Format = Literal["text", "markdown", "json", "jsonl"]
+SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".json"}
+
+
+class Item(Protocol):
+    """An input not necessarily read yet: a ``Document``, a ``FileRef`` or a ``JsonLine``."""
+
+    @property
+    def source(self) -> str: ...
+
+    def load(self) -> Document: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One input of a batch and the name its output gets under ``-o DIR`` (without suffix)."""
+
+    item: Item
+    rel: str
+
+    @property
+    def size(self) -> int:
+        """Bytes this input holds, as far as is known before reading it (0: not known)."""
+        raw = getattr(self.item, "raw", None) or getattr(self.item, "content", None)
+        return len(raw) if isinstance(raw, (str, bytes)) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every worker needs: the rules (already selected) and how to render and limit."""
+
+    rules: tuple[Rule, ...]
+    fmt: Format = "jsonl"
+    explain: bool = False
+    header: bool = False
+    """Put ``==> source <==`` before each body (text and Markdown to one stream)."""
+    to_dir: bool = False
+    """Render for one file per input (no header, no separators)."""
+    time_limit: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one input: its rendered output and the numbers the stats need."""
+
+    seq: int
+    rel: str
+    output: str
+    source: str
+    error: str | None = None
+    error_kind: str | None = None
+    bytes_in: int = 0
+    bytes_out: int = 0
+    removed: tuple[tuple[str, str, int], ...] = ()
+    """(rule id, category, characters) for each removal."""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Worker:
+    """Cleans tasks with one ``Cleaner`` built from the job's rules."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.cleaner = Cleaner(job.rules, default_rules=False)
+
+    def run(self, seq: int, task: Task) -> Outcome:
+        started = time.perf_counter()
+        result = self.result(task.item)
+        return outcome(seq, task, result, self.job, time.perf_counter() - started)
+
+    def result(self, item: Item) -> Result:
+        """Load, fetch if need be, and clean one input under the time limit; never raises."""
+        doc = Document(item.source)
+        try:
+            with time_limit(self.job.time_limit):
+                doc = item.load()
+                if doc.fetch and doc.error is None:
+                    doc = fetch_document(doc)
+                result = clean_document(self.cleaner, doc)
+        except CleanTimeout:
+            return Result(doc, error=timeout_error(doc.source, self.job.time_limit))
+        except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the batch
+            return Result(doc, error=CleanerError(f"{doc.source}: internal error: "
+                                                  f"{type(exc).__name__}: {exc}"))
+        if isinstance(result.error, CleanTimeout):
+            return Result(doc, error=timeout_error(doc.source, self.job.time_limit))
+        return result
+
+
+def timeout_error(source: str, limit: float | None, note: str = "") -> CleanTimeout:
+    return CleanTimeout(f"{source}: timeout: took longer than {limit or 0:g} s{note}")
+
+
+def fetch_document(doc: Document) -> Document:
+    """Fetch the page of a record that named only a URL (one polite fetch: robots.txt, retries,
+    size and type checks, as ``cleaner.fetch`` does for URL lists)."""
+    url = doc.url or doc.source
+    try:
+        from .._fetch_clean import decode_declared
+        from .._fetcher import Fetcher
+    except ImportError as exc:  # the fetcher (issue 4) is not in this build
+        error = FetchError(url, "connect", f"fetching is not available: {exc}")
+        return replace(doc, error=error)
+
+    async def get() -> Any:
+        async with Fetcher() as fetcher:
+            return await fetcher.fetch(url)
+
+    try:
+        page = asyncio.run(get())
+    except FetchError as exc:
+        return replace(doc, status=exc.status, error=exc)
+    text = decode_declared(page.body, page.charset)
+    return replace(doc, content=text if text is not None else page.body, kind=page.kind,
+                   final_url=page.final_url, status=page.status)
+
+
+def outcome(seq: int, task: Task, result: Result, job: Job, seconds: float) -> Outcome:
+    """Render one result and take its numbers; a result that cannot be written as UTF-8 (a lone
+    surrogate from a ``\\ud800`` escape) becomes an error outcome instead."""
+    doc = result.document
+    try:
+        output = render(result, job)
+        output.encode("utf-8")
+    except UnicodeEncodeError:
+        unicode_error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
+        result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
+                                 fetch=doc.fetch), error=unicode_error)
+        output = render(result, job)
+    cleaned = result.cleaned
+    error = result.error
+    return Outcome(
+        seq, task.rel, output, doc.source,
+        error=str(error) if error is not None else None,
+        error_kind=error_kind(error) if error is not None else None,
+        bytes_in=_size(doc.content) if doc.content else task.size,
+        bytes_out=len(cleaned.text.encode("utf-8", "replace")) if cleaned is not None else 0,
+        removed=tuple((r.rule_id, r.category, len(r.text)) for r in cleaned.removed)
+        if cleaned is not None else (),
+        seconds=seconds,
+    )
+
+
+def render(result: Result, job: Job) -> str:
+    """The output for one result in the job's format (empty for a failed text/Markdown one)."""
+    if job.fmt == "jsonl" and not job.to_dir:
+        return json.dumps(to_record(result), ensure_ascii=False) + "\n"
+    if job.fmt in ("json", "jsonl"):
+        return json.dumps(to_record(result), ensure_ascii=False, indent=1) + "\n"
+    cleaned = result.cleaned
+    if cleaned is None:
+        return ""
+    if job.explain:
+        body = explain(cleaned)
+    else:
+        body = to_markdown(cleaned) if job.fmt == "markdown" else cleaned.text
+    if job.header and not job.to_dir:
+        return f"==> {result.document.source} <==\n{body}\n\n"
+    return body + "\n"
+
+
+def error_kind(error: CleanerError) -> str:
+    """A short, stable name for the kind of failure, for the stats: ``timeout``, ``fetch:
+    <stage>``, the lead words of a source error's reason (``malformed JSON``, ``not HTML``, ...),
+    ``internal error``, else the exception's class."""
+    if isinstance(error, FetchError):
+        return f"fetch: {error.stage}"
+    if isinstance(error, CleanTimeout):
+        return "timeout"
+    if isinstance(error, SourceError):
+        head = error.reason.split(": ", 1)[0]
+        return head if len(head) <= 40 else "SourceError"
+    if ": internal error: " in str(error):
+        return "internal error"
+    return type(error).__name__
+
+
+def _size(content: str | bytes) -> int:
+    return len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "replace"))
+
+
+def _clean_str(value: str | None) -> str | None:
+    return None if value is None else value.encode("utf-8", "replace").decode("utf-8")

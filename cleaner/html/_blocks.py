@@ -1,0 +1,259 @@
+"""trafilatura's body tree to :class:`Block` objects, with the HTML features the rules use.
+
+The body is trafilatura's XML: ``head`` (``rend="h2"``), ``p``, ``list``/``item``, ``quote``,
+``code``, ``table``/``row``/``cell``, with ``ref target=...`` for links and ``lb`` for line breaks.
+Containers it leaves in (``div``, a nested ``body``) are walked through, and when a fallback
+extractor hands back raw HTML (``h2``, ``ul``/``li``, ``tr``/``td``, ``a href``), those tags are
+read as their trafilatura equivalents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from .._model import Block, BlockKind
+from ..blocks import segment_text
+
+_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "code", "table"})
+_OWN_BLOCKS_IN_ITEM = frozenset({"list", "table"})
+"""Inside a list item these stand on their own; anything else (code, a heading) is the item's text."""
+_SKIPPED = frozenset({"lb", "br", "graphic", "img"})
+_HTML_TAGS = {
+    "h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "h6": "head",
+    "blockquote": "quote", "pre": "code", "ul": "list", "ol": "list", "li": "item",
+    "tr": "row", "td": "cell", "th": "cell", "a": "ref", "br": "lb",
+}
+# Second-level labels under which sites register (example.co.uk, example.com.au).
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go", "gob"})
+
+
+@dataclass(slots=True)
+class _Line:
+    """One line of inline text as it is collected: its pieces, and how much of it is links."""
+
+    pieces: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    targets: list[str] = field(default_factory=list)
+    plain_words: bool = False
+    """Letters or digits outside links."""
+
+    def add(self, text: str | None, target: str | None) -> None:
+        if not text:
+            return
+        self.pieces.append(text)
+        if target is not None:
+            self.link_chars += _chars(text)
+            self.targets.append(target)
+        elif any(ch.isalnum() for ch in text):
+            self.plain_words = True
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.pieces).split())
+
+
+def body_blocks(body: etree._Element, page_url: str | None) -> list[Block]:
+    """Blocks in document order; empty ones are left out."""
+    site = site_key(page_url)
+    return [block for block in _walk(body, site) if block.text]
+
+
+def _walk(container: etree._Element, site: str | None) -> Iterator[Block]:
+    """A container: loose text becomes paragraphs, each child its own blocks."""
+    yield from _loose(container.text, site)
+    for child in container:
+        yield from _element(child, site)
+        yield from _loose(child.tail, site)
+
+
+def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""  # a comment or processing instruction
+    return _HTML_TAGS.get(tag, tag)
+
+
+def _element(element: etree._Element, site: str | None) -> Iterator[Block]:
+    tag = _tag(element)
+    if tag == "p":
+        yield from _paragraph(element, "p", site)
+    elif tag == "head":
+        yield _block(_collect(element), "h", site, level=_level(element))
+    elif tag == "list":
+        yield from _list(element, site)
+    elif tag == "quote":
+        yield from _quote(element, site)
+    elif tag == "code":
+        yield Block(_code_text(element), "pre", from_html=True)
+    elif tag == "table":
+        yield from _table(element, site)
+    elif tag == "item":
+        yield from _item(element, site)
+    elif tag and tag not in _SKIPPED:
+        yield from _walk(element, site)
+
+
+def _loose(text: str | None, site: str | None) -> Iterator[Block]:
+    if text and not text.isspace():
+        line = _Line()
+        line.add(text, None)
+        yield _block([line], "p", site)
+
+
+def _paragraph(element: etree._Element, kind: BlockKind, site: str | None) -> Iterator[Block]:
+    """A paragraph split at its line breaks, as plain text is split at line ends (a break
+    inside a sentence, before a lower-case word, is a wrap and joins the lines again)."""
+    lines = [line for line in _collect(element) if line.text]
+    if len(lines) <= 1:
+        yield _block(lines, kind, site)
+        return
+    taken = 0
+    for segment in segment_text("\n".join(line.text for line in lines)):
+        count = segment.text.count("\n") + 1
+        yield _block(lines[taken : taken + count], kind, site)
+        taken += count
+
+
+def _list(element: etree._Element, site: str | None) -> Iterator[Block]:
+    yield from _loose(element.text, site)
+    for child in element:
+        yield from _element(child, site)
+        yield from _loose(child.tail, site)
+
+
+def _item(element: etree._Element, site: str | None) -> Iterator[Block]:
+    """A list item's own text, then the lists or tables nested in it."""
+    yield _block(_collect(element, skip=_OWN_BLOCKS_IN_ITEM), "li", site)
+    for nested in element:
+        if _tag(nested) in _OWN_BLOCKS_IN_ITEM:
+            yield from _element(nested, site)
+
+
+def _quote(element: etree._Element, site: str | None) -> Iterator[Block]:
+    if not any(_tag(child) in _BLOCK_TAGS for child in element):
+        yield from _paragraph(element, "quote", site)
+        return
+    for block in _walk(element, site):
+        yield replace(block, kind="quote") if block.kind == "p" else block
+
+
+def _table(element: etree._Element, site: str | None) -> Iterator[Block]:
+    rows = [row for row in element.iter() if _tag(row) == "row"]
+    if not rows:
+        yield from _walk(element, site)  # a layout table the fallback left as it was
+        return
+    for row in rows:
+        line = _Line()
+        for cell in (c for c in row.iter() if _tag(c) == "cell"):
+            for n, part in enumerate(p for p in _collect(cell) if p.text):
+                if line.pieces:
+                    line.add(" " if n else " | ", None)
+                line.pieces.extend(part.pieces)
+                line.link_chars += part.link_chars
+                line.targets.extend(part.targets)
+                line.plain_words = line.plain_words or part.plain_words
+        yield _block([line], "table", site)
+
+
+def _code_text(element: etree._Element) -> str:
+    """Code keeps its lines (``lb`` is a line break) and its indentation."""
+    parts: list[str] = []
+    _text_with_breaks(element, parts)
+    return "".join(parts).strip("\n").rstrip()
+
+
+def _text_with_breaks(element: etree._Element, parts: list[str]) -> None:
+    parts.append(element.text or "")
+    for child in element:
+        if _tag(child) == "lb":
+            parts.append("\n")
+        else:
+            _text_with_breaks(child, parts)
+        parts.append(child.tail or "")
+
+
+def _collect(element: etree._Element, skip: frozenset[str] = frozenset()) -> list[_Line]:
+    """The element's inline text as lines (split at ``lb``), links marked with their target."""
+    lines = [_Line()]
+    _inline(element, lines, None, skip)
+    return lines
+
+
+def _inline(
+    element: etree._Element, lines: list[_Line], target: str | None, skip: frozenset[str]
+) -> None:
+    lines[-1].add(element.text, target)
+    for child in element:
+        tag = _tag(child)
+        if tag == "lb":
+            lines.append(_Line())
+        elif tag == "ref":
+            link = child.get("target") or child.get("href")
+            _inline(child, lines, link or target, skip)  # <a name=...> is no link
+        elif tag and tag not in skip:
+            _inline(child, lines, target, skip)
+        lines[-1].add(child.tail, target)
+
+
+def _block(lines: Sequence[_Line], kind: BlockKind, site: str | None, level: int = 0) -> Block:
+    text = " ".join(t for t in (line.text for line in lines) if t)
+    if not text:
+        return Block("", kind)
+    link_chars = sum(line.link_chars for line in lines)
+    targets = {t for line in lines for t in line.targets}
+    plain = any(line.plain_words for line in lines)
+    is_link = len(targets) == 1 and not plain
+    return Block(
+        text,
+        kind,
+        level=level,
+        link_density=min(1.0, link_chars / _chars(text)) if link_chars else 0.0,
+        is_link=is_link,
+        link_internal=_internal(next(iter(targets)), site) if is_link else None,
+        from_html=True,
+    )
+
+
+def _level(element: etree._Element) -> int:
+    rend = element.get("rend") or element.tag
+    if len(rend) == 2 and rend[0] == "h" and rend[1] in "123456":
+        return int(rend[1])
+    return 2
+
+
+def _chars(text: str) -> int:
+    return len(text) - sum(1 for ch in text if ch.isspace()) or 1
+
+
+def site_key(url: str | None) -> str | None:
+    """The part of a URL's host a site registers: ``news.example.co.uk`` -> ``example.co.uk``."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    labels = host.rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _internal(target: str, site: str | None) -> bool | None:
+    """Does a link go to the page's own site? Relative links do; None when it cannot be told."""
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return False  # mailto:, tel:, javascript:
+    if not parts.netloc:
+        return True
+    if site is None:
+        return None
+    return site_key(target) == site
