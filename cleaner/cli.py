@@ -66,7 +66,7 @@ def batch_options(func: F) -> F:
                   default="text", show_default=True, help="What to write for each document.")
     @click.option("--explain", "show_explain", is_flag=True,
                   help="Show every block with KEEP/DROP and the rule that dropped it.")
-    @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+    @click.option("-o", "--output", type=click.Path(), default=None,
                   help="Write to this file (or, for text/markdown/json, to this folder when it "
                        "exists or ends with '/': one file per input) instead of stdout.")
     @click.option("--input-format", type=click.Choice(["auto", "jsonl", "warc"]), default="auto",
@@ -93,24 +93,29 @@ def batch_options(func: F) -> F:
     @click.option("--progress/--no-progress", default=None,
                   help="Progress bar on stderr [default: when stderr is a terminal].")
     @functools.wraps(func)
-    def wrapper(*args: Any, fmt: str, show_explain: bool, output: Path | None, input_format: str,
+    def wrapper(*args: Any, fmt: str, show_explain: bool, output: str | None, input_format: str,
                 text_field: str, html_field: str | None, url_field: str, id_field: str,
                 jobs: int | None, unordered: bool, time_limit: float, resume: bool,
                 scheduler: str | None, progress: bool | None, **kwargs: Any) -> Any:
-        to_dir = output is not None and (output.is_dir() or str(output).endswith(("/", os.sep)))
         try:
             batch = BatchOptions(
                 fmt=fmt, explain=show_explain, input_format=input_format,  # type: ignore[arg-type]
                 fields=RecordFields(text_field, html_field, url_field, id_field),
-                output=output, output_dir=to_dir, jobs=jobs or default_jobs(),
-                ordered=not unordered, time_limit=time_limit, resume=resume,
-                scheduler=scheduler,
+                output=Path(output) if output is not None else None,
+                output_dir=output is not None and _names_folder(output),
+                jobs=jobs or default_jobs(), ordered=not unordered, time_limit=time_limit,
+                resume=resume, scheduler=scheduler,
                 progress=sys.stderr.isatty() if progress is None else progress)
         except CleanerError as exc:
             raise UsageFailure(str(exc)) from exc
         return func(*args, batch=batch, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _names_folder(output: str) -> bool:
+    """``-o`` names a folder when one exists there or the name ends with a slash."""
+    return os.path.isdir(output) or output.endswith(("/", os.sep))
 
 
 @main.command()
@@ -124,8 +129,9 @@ def clean(sources: tuple[str, ...], batch: BatchOptions, stats_path: Path | None
           cleaner: Cleaner) -> None:
     """Clean SOURCES: .txt/.html files, folders of them (recursively), glob patterns, JSONL
     (.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files, or - for stdin."""
-    one = len(sources) == 1 and (sources[0].endswith((".txt", ".html", ".htm"))
-                                 or sources[0] == "-" and batch.input_format == "auto")
+    one = len(sources) == 1 and (
+        sources[0] == "-" and batch.input_format == "auto"
+        or os.path.isfile(sources[0]) and sources[0].endswith((".txt", ".html", ".htm")))
     batch = replace(batch, header=not one and batch.fmt in ("text", "markdown"))
     try:
         stats = run_batch(sources, cleaner, batch, sys.stdout.buffer,
@@ -181,11 +187,21 @@ def rules_show(rule_id: str, cleaner: Cleaner) -> None:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, str) and value.startswith("/"):
+        return _relative(value)
     if isinstance(value, (tuple, frozenset)):
         return json.dumps(sorted(value) if isinstance(value, frozenset) else list(value), ensure_ascii=False)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _relative(path: str) -> str:
+    """A rule file's path relative to the working folder when it lies below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _find(rules: Iterable[Rule], rule_id: str) -> Rule:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._model import Block
-from ._shape import Shape, headline_like
+from ._shape import _CJK, Shape, headline_like
 
 Params = Mapping[str, Any]
 
@@ -24,6 +25,8 @@ class View:
 
     blocks: Sequence[Block]
     shapes: Sequence[Shape]
+    memo: dict[str, Any] = field(default_factory=dict)
+    """What detectors compute once per pass and share (the document's vocabulary)."""
 
     def body_at(self, k: int) -> bool:
         return 0 <= k < len(self.shapes) and self.shapes[k].body_like
@@ -49,16 +52,54 @@ def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
     """Headline-shaped, and not a reference, a citation, a link or two sentences."""
     if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
         return False
-    ok = headline_like(
+    return headline_like(
         s,
         block.text,
         min_words=int(params.get("min_words", 8)),
         max_words=int(params.get("max_words", 30)),
-        min_ratio=float(params.get("min_title_ratio", 0.75)),
+        min_ratio=0.0,
     )
-    # Section subheadings are title case too; teasers are longer or carry a colon, quote or comma.
-    marked = s.colon_or_quote or "," in block.text or s.words >= int(params.get("long_words", 14))
-    return ok and marked
+
+
+def _teaser_check(view: View, k: int, params: Params) -> bool:
+    """Between body paragraphs, and either title case with a teaser's marks, or off-topic.
+
+    Title-case section subheadings exist too, so title case alone is not enough: a teaser is
+    longer or carries a colon, quote or comma. In sentence-case languages a teaser is told from
+    a subheading by its words: almost none of them occur anywhere else in the article.
+    """
+    if not _between_body(view, k, params):
+        return False
+    s, text = view.shapes[k], view.blocks[k].text
+    if s.title_ratio >= float(params.get("min_title_ratio", 0.75)):
+        if s.colon_or_quote or "," in text or s.words >= int(params.get("long_words", 14)):
+            return True
+    max_overlap = float(params.get("max_overlap", 0.0))
+    if max_overlap <= 0 or _CJK.search(text):
+        return False  # CJK words are not space-separated: no stems to compare
+    return _overlap(view, k) < max_overlap
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters (a cheap stem that joins 'council' and 'councils')."""
+    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) >= 4 and not w.isdigit()}
+
+
+def _overlap(view: View, k: int) -> float:
+    """Share of block k's content words that occur in the rest of the document."""
+    counts: Counter[str] | None = view.memo.get("stems")
+    if counts is None:
+        counts = Counter()
+        for block in view.blocks:
+            counts.update(_stems(block.text))
+        view.memo["stems"] = counts
+    mine = _stems(view.blocks[k].text)
+    if not mine:
+        return 1.0
+    return sum(1 for w in mine if counts[w] > 1) / len(mine)
 
 
 def _link_candidate(block: Block, s: Shape, params: Params) -> bool:
@@ -127,7 +168,7 @@ def _repeated_block(view: View, params: Params) -> set[int]:
 
 
 BLOCK_DETECTORS: dict[str, BlockDetector] = {
-    "headline-among-body": BlockDetector(_headline_candidate, _between_body),
+    "headline-among-body": BlockDetector(_headline_candidate, _teaser_check),
     "link-among-body": BlockDetector(_link_candidate, _between_body),
 }
 DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {

@@ -129,5 +129,7 @@ def _run_after(view: View, k: int, run_max: int) -> list[int]:
             break
         if not (block.kind == "li" or link_like or (s.words <= 20 and not s.terminal)):
             break
+        if run and s.words <= 5 and not link_like and view.body_at(j + 1):
+            break  # a short line right before body text is the next section's subheading
         run.append(j)
     return run

@@ -16,7 +16,12 @@ _MINOR = frozenset(
     is are was were be been its it's his her their our your my up out off than that this these
     those after before about amid upon under against without within between says said if so
     who what why how when where not no de la le les des du et el los las y del da do das dos
-    e o em na no com um una uno di il lo gli che per und der die das den dem mit von zu im""".split()
+    e o em na no com um una uno di il lo gli che per und der die das den dem mit von zu im
+    am an auf aus bei bis nach vom zum zur ein eine einer einem einen ist sind wird wie was
+    au aux en sur par pour avec dans une un est sont qui que ne pas
+    al con en por para sin sobre un una es son que se su sus
+    ai al alla alle dal dei delle della nel nella sul sulla con tra fra un una è
+    ao aos às com em no na nos nas num numa pelo pela um uma é são""".split()
 )
 
 
