@@ -50,6 +50,8 @@ _NOT_HEADLINE = re.compile(r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?
 
 def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
     """Headline-shaped, and not a reference, a citation, a link or two sentences."""
+    if s.terminal or not int(params.get("min_words", 8)) <= s.words <= int(params.get("max_words", 30)):
+        return False
     if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
         return False
     return headline_like(
@@ -92,9 +94,13 @@ def _overlap(view: View, k: int) -> float:
     """Share of block k's content words that occur in the rest of the document."""
     counts: Counter[str] | None = view.memo.get("stems")
     if counts is None:
+        cache: dict[str, set[str]] = view.memo.setdefault("stem-cache", {})
         counts = Counter()
         for block in view.blocks:
-            counts.update(_stems(block.text))
+            stems = cache.get(block.text)
+            if stems is None:
+                stems = cache[block.text] = _stems(block.text)
+            counts.update(stems)
         view.memo["stems"] = counts
     mine = _stems(view.blocks[k].text)
     if not mine:

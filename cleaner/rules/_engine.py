@@ -9,6 +9,7 @@ pass then looks only at the candidate blocks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
@@ -38,9 +39,11 @@ class RuleEngine:
         detect = [self._candidates(b, s) for b, s in zip(blocks, shapes)]
         candidates = [i for i in range(len(blocks)) if hits[i] or detect[i]]
         verdicts: list[Verdict] = [KEEP] * len(blocks)
+        shared: dict[str, Any] = {}  # per-document caches detectors keep across passes
         while True:
             active = [i for i, v in enumerate(verdicts) if v.keep]
-            view = View([blocks[i] for i in active], [shapes[i] for i in active])
+            view = View([blocks[i] for i in active], [shapes[i] for i in active],
+                        {"stem-cache": shared.setdefault("stem-cache", {})})
             position = {i: k for k, i in enumerate(active)}
             dropped: dict[int, Verdict] = {}
             for i in candidates:
@@ -59,7 +62,7 @@ class RuleEngine:
     def _hits(self, block: Block, s: Shape) -> list[Hit]:
         if self._word_limit and s.words > self._word_limit:
             return []
-        return self.matcher.hits(block.text)
+        return self.matcher.hits(block.text, s.words)
 
     def _candidates(self, block: Block, s: Shape) -> list[Rule]:
         return [

@@ -21,7 +21,9 @@ _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
-_OPTIONS.max_mem = 64 << 20
+_OPTIONS.max_mem = 256 << 20
+_UNLIMITED = 1 << 30
+_LENGTH_BUCKETS = (6, 10, 16, 25, 40, 60, _UNLIMITED)
 
 
 def normalize(text: str) -> str:
@@ -106,19 +108,35 @@ class TextMatcher:
         self._whole_len = max((len(k) for k in self._whole), default=-1) + 40
         if self._has_phrases:
             self._automaton.make_automaton()
-        self._set = self._build_set()
+        self._sets = self._build_sets()
 
-    def _build_set(self) -> re2.Set | None:
-        if not self._patterns:
-            return None
-        patterns = re2.Set.SearchSet(_OPTIONS)
-        for _, compiled in self._patterns:
-            patterns.Add(compiled.pattern)
-        patterns.Compile()
-        return patterns
+    def _build_sets(self) -> list[tuple[int, re2.Set, list[int]]]:
+        """A few RE2 sets by block length: the set for blocks of up to L words holds only the
+        patterns whose rule allows blocks longer than the previous limit, so a long paragraph
+        meets only the few patterns that apply to it. (Gates check ``max_words`` exactly.)"""
+        sets = []
+        previous = 0
+        for limit in _LENGTH_BUCKETS:
+            members = [k for k, (i, _) in enumerate(self._patterns)
+                       if (self.rules[i].max_words or _UNLIMITED) > previous]
+            previous = limit
+            if not members:
+                continue
+            patterns = re2.Set.SearchSet(_OPTIONS)
+            for k in members:
+                patterns.Add(self._patterns[k][1].pattern)
+            patterns.Compile()
+            sets.append((limit, patterns, members))
+        return sets
 
-    def hits(self, text: str) -> list[Hit]:
-        """Every rule whose phrase or pattern matches ``text``, in rule order."""
+    def _set_for(self, words: int) -> tuple[re2.Set, list[int]] | None:
+        for limit, patterns, members in self._sets:
+            if words <= limit:
+                return patterns, members
+        return None
+
+    def hits(self, text: str, words: int) -> list[Hit]:
+        """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order."""
         found: list[Hit] = []
         low = normalize(text)
         if len(low) <= self._whole_len:
@@ -127,9 +145,11 @@ class TextMatcher:
                 found.extend(Hit(i, None) for i in whole)
         if self._has_phrases:
             found.extend(self._phrase_hits(low))
-        if self._set is not None:
-            for k in self._set.Match(text) or ():
-                index, compiled = self._patterns[k]
+        chosen = self._set_for(words)
+        if chosen is not None:
+            patterns, members = chosen
+            for k in patterns.Match(text) or ():
+                index, compiled = self._patterns[members[k]]
                 m = compiled.search(text)
                 found.append(Hit(index, m.span() if m else None))
         found.sort(key=lambda h: h.rule)
