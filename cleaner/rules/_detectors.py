@@ -135,12 +135,16 @@ def _page_chrome(view: View, params: Params) -> set[int]:
     """On a page dump, everything outside the run of blocks with the most prose in it."""
     if not is_page_dump(view, params):
         return set()
-    start, stop = _main_region(view, float(params.get("penalty", 4)))
+    start, stop = _main_region(view, params)
     return set(range(start)) | set(range(stop, len(view.blocks)))
 
 
-def _main_region(view: View, penalty: float) -> tuple[int, int]:
-    """A maximum-sum segment: prose scores its words, menu-like blocks cost ``penalty``."""
+def _main_region(view: View, params: Params) -> tuple[int, int]:
+    """A maximum-sum segment: prose scores its words (less ``prose_offset``), menu-like blocks
+    cost ``penalty``, other lines (headlines, captions) score ``neutral``."""
+    penalty = float(params.get("penalty", 4))
+    offset = float(params.get("prose_offset", 0))
+    neutral = float(params.get("neutral", 0.5))
     best, best_span = 0.0, (0, len(view.blocks))
     total, start = 0.0, 0
     for k, (block, s) in enumerate(zip(view.blocks, view.shapes)):
@@ -149,9 +153,9 @@ def _main_region(view: View, penalty: float) -> tuple[int, int]:
         if menu_like(block, s):
             total -= penalty
         elif (s.terminal and s.words >= 8) or s.words >= 20:
-            total += min(s.words, 120)
+            total += min(s.words, 120) - offset
         else:
-            total += 0.5
+            total += neutral
         if total > best:
             best, best_span = total, (start, k + 1)
     return best_span
