@@ -21,7 +21,8 @@ class Cleaner:
 
     ``rules`` adds rule files or folders (or already loaded :class:`Rule` objects) to the shipped
     ones; ``default_rules=False`` leaves the shipped ones out; ``disable`` turns rules off by id;
-    ``languages`` keeps only rules for those ISO 639-1 codes (and language-neutral ones).
+    ``languages`` keeps only rules for those ISO 639-1 codes (and language-neutral ones);
+    ``time_limit`` (seconds) stops one web page that takes longer with :class:`CleanTimeout`.
     """
 
     def __init__(
@@ -31,6 +32,7 @@ class Cleaner:
         languages: Iterable[str] | None = None,
         disable: Iterable[str] = (),
         default_rules: bool = True,
+        time_limit: float | None = None,
     ) -> None:
         loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
         paths = []
@@ -42,6 +44,7 @@ class Cleaner:
         if paths:
             loaded.extend(load_rules(*paths))
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
+        self.time_limit = time_limit
         self._engine = RuleEngine(self.rules)
         self._selectors = compile_selectors([r for r in self.rules if r.selectors])
 
@@ -55,7 +58,7 @@ class Cleaner:
         """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
         from .html import extract_page
 
-        page = extract_page(html, url=url, selectors=self._selectors)
+        page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
         verdicts = tuple(self._engine.judge(page.blocks, _host(url)))
         return Cleaned(
             tuple(page.blocks),

@@ -66,11 +66,17 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
 _PRESCAN_BYTES = 8192
 _DETECT_BYTES = 65536
 _CHAOS_SLACK = 0.05
+_STRAY_NUL_RATIO = 100
+"""At most one NUL byte per this many bytes counts as stray, not as binary data."""
 # WHATWG: browsers read these labels as windows-1252.
 _WEB_ALIASES = {
     "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
@@ -88,7 +94,7 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def web_codec(label: str | None) -> str | None:
-    """A charset label as browsers read it (latin-1 and ASCII mean windows-1252), or None if unknown."""
+    """A charset label as browsers read it (latin-1 and ASCII are windows-1252); None if unknown."""
     if not label:
         return None
     name = label.strip().lower().removeprefix("x-")
@@ -107,24 +113,39 @@ def decode_html(data: bytes, source: str, *, charset: str | None = None) -> str:
     when neither UTF-8 nor the declared charset fits. Raises :class:`SourceError` naming ``source``
     for binary data (PDF, images, archives).
     """
-    what = sniff_binary(data)
+    what = sniff_binary(_without_stray_nuls(data))
     if what:
         raise SourceError(source, f"not HTML: looks like {what}")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    declared = web_codec(charset) or declared_charset(data)
-    order = [declared, "utf-8"] if declared in _SEVEN_BIT else ["utf-8", declared]
-    if declared == "cp1252":
-        order.append("latin-1")  # the five bytes cp1252 leaves undefined
-    for encoding in dict.fromkeys(order):
-        if encoding is None:
-            continue
+    for codec in _decode_order(web_codec(charset) or declared_charset(data)):
         try:
-            return data.decode(encoding)
+            return data.decode(codec)
         except UnicodeDecodeError:
             continue
     return _detect(data)
+
+
+def _decode_order(declared: str | None) -> list[str]:
+    if declared is None:
+        return ["utf-8"]
+    if declared in _SEVEN_BIT:
+        return [declared, "utf-8"]
+    order = list(dict.fromkeys(["utf-8", declared]))
+    if declared == "cp1252":
+        order.append("latin-1")  # the five bytes cp1252 leaves undefined
+    return order
+
+
+def _without_stray_nuls(data: bytes) -> bytes:
+    """The start of ``data`` without its NUL bytes when they are a stray few (a page saved with
+    a NUL or two is still a page; the parser drops them)."""
+    head = data[:_PRESCAN_BYTES]
+    nuls = head.count(0)
+    if 0 < nuls <= len(head) // _STRAY_NUL_RATIO:
+        return head.replace(b"\0", b"")
+    return data
 
 
 def _detect(data: bytes) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._cleaner import Cleaner
-from ._decode import decode_text
+from ._decode import decode_html, decode_text
 from ._errors import CleanerError
 from ._model import Cleaned
 from .sources import Document
@@ -30,7 +30,10 @@ def clean_document(cleaner: Cleaner, doc: Document) -> Result:
         return Result(doc, error=doc.error)
     try:
         if doc.kind == "html":
-            return Result(doc, cleaner.clean_html(doc.content, url=doc.url))
+            html = doc.content
+            if isinstance(html, bytes):
+                html = decode_html(html, doc.source)  # so an error names the file
+            return Result(doc, cleaner.clean_html(html, url=doc.url))
         text = doc.content
         if isinstance(text, bytes):
             text = decode_text(text, doc.source)

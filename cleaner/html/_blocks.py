@@ -9,6 +9,7 @@ read as their trafilatura equivalents.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -19,14 +20,33 @@ from .._model import Block, BlockKind
 from ..blocks import segment_text
 
 _BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "code", "table"})
+_CONTAINED_BLOCKS = _BLOCK_TAGS | {"div", "section", "article", "body"}
+LAYOUT_CELL_WORDS = 25
+"""A table cell with line breaks and at least this many words holds text, not data."""
 _OWN_BLOCKS_IN_ITEM = frozenset({"list", "table"})
-"""Inside a list item these stand on their own; anything else (code, a heading) is the item's text."""
+"""In a list item these stand on their own; anything else (code, a heading) is the item's text."""
 _SKIPPED = frozenset({"lb", "br", "graphic", "img"})
 _HTML_TAGS = {
-    "h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "h6": "head",
-    "blockquote": "quote", "pre": "code", "ul": "list", "ol": "list", "li": "item",
-    "tr": "row", "td": "cell", "th": "cell", "a": "ref", "br": "lb",
+    "h1": "head",
+    "h2": "head",
+    "h3": "head",
+    "h4": "head",
+    "h5": "head",
+    "h6": "head",
+    "blockquote": "quote",
+    "pre": "code",
+    "ul": "list",
+    "ol": "list",
+    "li": "item",
+    "tr": "row",
+    "td": "cell",
+    "th": "cell",
+    "a": "ref",
+    "br": "lb",
 }
+_ALNUM = re.compile(r"[^\W_]")
+_NO_SPACE_SCRIPTS = "\u2e80"
+"""From here on (CJK and after) words are not separated by spaces."""
 # Second-level labels under which sites register (example.co.uk, example.com.au).
 _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go", "gob"})
 
@@ -40,20 +60,31 @@ class _Line:
     targets: list[str] = field(default_factory=list)
     plain_words: bool = False
     """Letters or digits outside links."""
+    in_link: bool = False
+    """Whether the last piece sits in a link."""
+    joined: str | None = None
+    """The text, once asked for (lines are complete by then)."""
 
     def add(self, text: str | None, target: str | None) -> None:
         if not text:
             return
+        self.joined = None
+        linked = target is not None
+        if self.pieces and linked != self.in_link and _glued(self.pieces[-1], text):
+            self.pieces.append(" ")  # trafilatura trims the space after a link; put it back
         self.pieces.append(text)
-        if target is not None:
+        self.in_link = linked
+        if linked:
             self.link_chars += _chars(text)
-            self.targets.append(target)
-        elif any(ch.isalnum() for ch in text):
+            self.targets.append(target or "")
+        elif not self.plain_words and _ALNUM.search(text):
             self.plain_words = True
 
     @property
     def text(self) -> str:
-        return " ".join("".join(self.pieces).split())
+        if self.joined is None:
+            self.joined = " ".join("".join(self.pieces).split())
+        return self.joined
 
 
 def body_blocks(body: etree._Element, page_url: str | None) -> list[Block]:
@@ -79,7 +110,9 @@ def _tag(element: etree._Element) -> str:
 
 def _element(element: etree._Element, site: str | None) -> Iterator[Block]:
     tag = _tag(element)
-    if tag == "p":
+    if tag == "p" and _holds_blocks(element):
+        yield from _walk(element, site)  # a fallback extractor's container, not a paragraph
+    elif tag == "p":
         yield from _paragraph(element, "p", site)
     elif tag == "head":
         yield _block(_collect(element), "h", site, level=_level(element))
@@ -95,6 +128,10 @@ def _element(element: etree._Element, site: str | None) -> Iterator[Block]:
         yield from _item(element, site)
     elif tag and tag not in _SKIPPED:
         yield from _walk(element, site)
+
+
+def _holds_blocks(element: etree._Element) -> bool:
+    return any(_tag(child) in _CONTAINED_BLOCKS for child in element)
 
 
 def _loose(text: str | None, site: str | None) -> Iterator[Block]:
@@ -142,21 +179,53 @@ def _quote(element: etree._Element, site: str | None) -> Iterator[Block]:
 
 
 def _table(element: etree._Element, site: str | None) -> Iterator[Block]:
-    rows = [row for row in element.iter() if _tag(row) == "row"]
+    """A data table gives one block per row; a layout table (cells holding paragraphs or long
+    text) is walked like any container."""
+    rows = _own(element, "row", "table")
     if not rows:
-        yield from _walk(element, site)  # a layout table the fallback left as it was
+        yield from _walk(element, site)
         return
     for row in rows:
-        line = _Line()
-        for cell in (c for c in row.iter() if _tag(c) == "cell"):
-            for n, part in enumerate(p for p in _collect(cell) if p.text):
-                if line.pieces:
-                    line.add(" " if n else " | ", None)
-                line.pieces.extend(part.pieces)
-                line.link_chars += part.link_chars
-                line.targets.extend(part.targets)
-                line.plain_words = line.plain_words or part.plain_words
-        yield _block([line], "table", site)
+        cells = _own(row, "cell", "row")
+        if any(_is_layout(cell) for cell in cells):
+            for cell in cells:
+                yield from _walk(cell, site)
+        else:
+            yield _block([_row_line(cells)], "table", site)
+
+
+def _own(element: etree._Element, tag: str, owner: str) -> list[etree._Element]:
+    """The ``tag`` descendants that belong to ``element`` itself, not to a nested ``owner``."""
+    out = []
+    for found in element.iter():
+        if found is element or _tag(found) != tag:
+            continue
+        parent = found.getparent()
+        while parent is not None and parent is not element and _tag(parent) != owner:
+            parent = parent.getparent()
+        if parent is element:
+            out.append(found)
+    return out
+
+
+def _is_layout(cell: etree._Element) -> bool:
+    if _holds_blocks(cell):
+        return True
+    breaks = any(_tag(child) == "lb" for child in cell)
+    return breaks and len("".join(cell.itertext()).split()) >= LAYOUT_CELL_WORDS
+
+
+def _row_line(cells: Sequence[etree._Element]) -> _Line:
+    line = _Line()
+    for cell in cells:
+        for n, part in enumerate(p for p in _collect(cell) if p.text):
+            if line.pieces:
+                line.add(" " if n else " | ", None)
+            line.pieces.extend(part.pieces)
+            line.link_chars += part.link_chars
+            line.targets.extend(part.targets)
+            line.plain_words = line.plain_words or part.plain_words
+    return line
 
 
 def _code_text(element: etree._Element) -> str:
@@ -225,8 +294,15 @@ def _level(element: etree._Element) -> int:
     return 2
 
 
+def _glued(before: str, after: str) -> bool:
+    """Two words run together at a link's edge (not in scripts written without spaces)."""
+    a, b = before[-1], after[0]
+    return a.isalnum() and b.isalnum() and a < _NO_SPACE_SCRIPTS and b < _NO_SPACE_SCRIPTS
+
+
 def _chars(text: str) -> int:
-    return len(text) - sum(1 for ch in text if ch.isspace()) or 1
+    """Characters other than white space (at least 1, to divide by)."""
+    return len("".join(text.split())) or 1
 
 
 def site_key(url: str | None) -> str | None:

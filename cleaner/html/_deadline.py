@@ -18,6 +18,7 @@ from types import FrameType
 
 from .._errors import CleanTimeout
 
+
 class Deadline:
     """The time left for one document; ``seconds=None`` means no limit."""
 
@@ -59,6 +60,9 @@ class Deadline:
 
 
 def _can_interrupt() -> bool:
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return False
     return bool(signal.getsignal(signal.SIGALRM) == signal.SIG_DFL)

@@ -1,72 +1,113 @@
-"""Page metadata from the parsed tree: the cheap parts of trafilatura's metadata extraction.
+"""Page metadata from the parsed tree, cheaply.
 
-``<meta>``/OpenGraph tags, JSON-LD, the ``<title>``/``<h1>`` and htmldate's quick date search.
-trafilatura's own ``extract_metadata`` also scans the whole body for bylines and category links,
-which costs about a third of an extraction; those fields are left out.
+``<meta>``/OpenGraph tags and JSON-LD through trafilatura's readers, the title from those, the
+one ``<h1>`` or ``<title>``, and the publication date from the usual meta tags, JSON-LD or the
+URL. trafilatura's own ``extract_metadata`` also scans the whole body for bylines, dates and
+category links, which costs about a third of an extraction; that scan is left out.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date
+import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from htmldate import find_date
+from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+from trafilatura.metadata import examine_meta, extract_meta_json
 
 _LOG = logging.getLogger(__name__)
 
+_DATE_META = etree.XPath(
+    """/html/head/meta[@content][
+        contains(' article:published_time og:published_time article:published
+                   datepublished date pubdate publishdate publish_date publication_date
+                   dc.date dc.date.issued dcterms.created dcterms.date sailthru.date
+                   parsely-pub-date cxenseparse:recs:publishtime ',
+                 concat(' ', translate(concat(@property, @name, @itemprop),
+                        'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '))]
+      /@content""",
+    smart_strings=False,
+)
+_ITEMPROP_DATE = etree.XPath(
+    "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime",
+    smart_strings=False,
+)
+_LD_JSON = etree.XPath("//script[@type='application/ld+json']/text()", smart_strings=False)
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_H1 = etree.XPath("//body//h1")
+_TITLE = etree.XPath("/html/head/title")
 
-def page_metadata(root: lxml_html.HtmlElement, url: str | None) -> dict[str, Any]:
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    fields: dict[str, Any]
+    headlines: list[str]
+    """What the headline may read: the metadata title, the page's first ``<h1>`` and its
+    ``<title>`` (social and SEO titles often differ from the visible headline)."""
+
+
+def page_metadata(root: lxml_html.HtmlElement, url: str | None) -> Metadata:
     """title, author, date, sitename, url, language, description (None where unknown)."""
     meta = examine_meta(root)
     if meta.author and " " not in meta.author:
         meta.author = None  # a single word is a handle or a site name, not an author
     try:
         meta = extract_meta_json(root, meta)
-    except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD parser has known crashes
+    except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has known crashes
         _LOG.debug("JSON-LD metadata skipped: %s", exc)
-    title = meta.title or extract_title(root)
+    h1s = _H1(root)
+    h1 = _text(h1s[0]) if h1s else None
+    titles = _TITLE(root)
+    title_tag = _text(titles[0]) if titles else None
+    title = _clean(meta.title) or (h1 if len(h1s) == 1 else None) or title_tag or h1
     page_url = url or meta.url
-    return {
-        "title": _clean(title),
+    fields = {
+        "title": title,
         "author": _clean(meta.author),
-        "date": _date(root, page_url),
+        "date": publication_date(root, page_url),
         "sitename": _clean(meta.sitename) or _host(page_url),
         "url": page_url,
         "language": _language(root),
         "description": _clean(meta.description),
     }
+    headlines = [t for t in dict.fromkeys((title, h1, title_tag)) if t]
+    return Metadata(fields, headlines)
 
 
-def headlines(root: lxml_html.HtmlElement, metadata: dict[str, Any]) -> list[str]:
-    """What the page's headline may read: the metadata title and the one ``<h1>`` (or the
-    element marked as the headline), which often differ (a shorter title for social media)."""
-    found = [metadata.get("title"), _clean(extract_title(root))]
-    return [t for t in dict.fromkeys(found) if t]
+def publication_date(root: lxml_html.HtmlElement, url: str | None) -> str | None:
+    """YYYY-MM-DD from the URL, the publication-date meta tags or JSON-LD ``datePublished``."""
+    found = _URL_DATE.search(urlsplit(url).path) if url and "://" in url else None
+    if found:
+        return "-".join(found.groups())
+    for source in (_meta_dates, _json_ld_dates, _ITEMPROP_DATE):  # cheapest first
+        for value in source(root):
+            found = _ISO_DATE.search(str(value))
+            if found:
+                return "-".join(found.groups())
+    return None
+
+
+def _meta_dates(root: lxml_html.HtmlElement) -> list[str]:
+    return [str(v) for v in _DATE_META(root)]
+
+
+def _json_ld_dates(root: lxml_html.HtmlElement) -> list[str]:
+    return [m.group(1) for text in _LD_JSON(root) for m in _LD_DATE.finditer(str(text))]
+
+
+def _text(element: lxml_html.HtmlElement) -> str | None:
+    return _clean(element.text_content())
 
 
 def _clean(value: str | None) -> str | None:
     if not value:
         return None
     return " ".join(value.split()) or None
-
-
-def _date(root: lxml_html.HtmlElement, url: str | None) -> str | None:
-    try:
-        found = find_date(
-            root,
-            extensive_search=False,
-            original_date=True,
-            url=url,
-            max_date=date.today().isoformat(),
-        )
-    except Exception as exc:  # noqa: BLE001 - htmldate is best effort; a date is not worth a page
-        _LOG.debug("date search failed: %s", exc)
-        return None
-    return str(found) if found else None
 
 
 def _host(url: str | None) -> str | None:

@@ -18,11 +18,13 @@ from ..rules._select import CompiledSelector
 from ._article import not_an_article, split_title
 from ._blocks import body_blocks
 from ._deadline import Deadline
-from ._meta import headlines, page_metadata
+from ._meta import page_metadata
 from ._parse import cap_size, parse_html
 from ._prune import prune
 
 EMPTY = "empty document"
+ABOVE_HEADLINE = "navigation.above-headline"
+"""The reason given for short blocks (kicker, section label) extracted above the headline."""
 
 
 @dataclass(frozen=True)
@@ -59,24 +61,27 @@ def extract_page(
     notes = [n for n in (parsed.truncated, cap_size(root, len(text))) if n]
     deadline.check("parse")
     pruned = prune(root, selectors, _host(url))
-    metadata = page_metadata(root, url)
+    meta = page_metadata(root, url)
+    metadata = meta.fields
     if notes:
         metadata["truncated"] = "; ".join(notes)
     with deadline.interrupting("extraction"):
-        body = _extract(root, url)
+        body = _extract(root)
     blocks = body_blocks(body, url) if body is not None else []
-    headline, blocks = split_title(blocks, headlines(root, metadata))
-    if headline:
-        metadata["title"] = headline
-    reason = not_an_article(root, blocks, url)
-    return Page([] if reason else blocks, metadata, pruned, reason)
+    headline = split_title(blocks, meta.headlines)
+    if headline.text:
+        metadata["title"] = headline.text
+    pruned.extend(Removal(ABOVE_HEADLINE, "navigation", b.text) for b in headline.above)
+    reason = not_an_article(root, headline.body, url)
+    return Page([] if reason else headline.body, metadata, pruned, reason)
 
 
-def _extract(root: lxml_html.HtmlElement, url: str | None) -> etree._Element | None:
-    """trafilatura on the pruned tree (it copies the tree; nothing is parsed again)."""
+def _extract(root: lxml_html.HtmlElement) -> etree._Element | None:
+    """trafilatura on the pruned tree (it copies the tree; nothing is parsed again). It gets no
+    URL: links stay as written (relative ones are internal), which spares resolving each one."""
     document = trafilatura.bare_extraction(
         root,
-        url=url,
+        url=None,
         include_comments=False,
         include_tables=True,
         include_links=True,

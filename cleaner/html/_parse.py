@@ -15,7 +15,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An XML declaration (lxml refuses one with an encoding in a str) and a DOCTYPE with an internal
 # subset (the HTML parser would leave its "]>" in the text). Entities declared there are never
 # expanded: the HTML parser does not read DTDs.
-_PROLOG = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)?", re.I)
+_PROLOG = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)?", re.IGNORECASE
+)
 _PROLOG_WINDOW = 65536
 MAX_DEPTH = 255
 """libxml2's nesting limit without ``huge_tree``: deeper markup ends the parse (nothing crashes)."""
@@ -29,7 +31,7 @@ class Parsed:
 
 
 def parse_html(text: str, source: str) -> Parsed | None:
-    """Parse once with network access, DTD loading and huge trees off; None for an empty document."""
+    """Parse once, with network access, DTD loading and huge trees off; None for an empty page."""
     text = _repair(text)
     if not text.strip():
         return None

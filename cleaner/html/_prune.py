@@ -9,13 +9,17 @@ from lxml import html as lxml_html
 
 from .._model import Removal
 from ..rules._select import CompiledSelector
+from ._select_fast import find_matches
 
 SNIPPET_CHARS = 80
 MAX_SHARE = 0.5
 """An element holding more than this share of the page's paragraph text is never pruned."""
 _NEVER = frozenset({"html", "head", "body"})
-_CHARS = etree.XPath("string-length(normalize-space(string(.)))")
-_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+_PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
+_VISIBLE_TEXT = etree.XPath(
+    "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    smart_strings=False,
+)
 
 
 def prune(
@@ -23,13 +27,12 @@ def prune(
 ) -> list[Removal]:
     """Remove the elements matched by the selector rules that apply to ``host`` (keeping the
     text that follows each one), and say which rule removed what, in document order."""
-    found: dict[lxml_html.HtmlElement, CompiledSelector] = {}
-    for selector in selectors:
-        if not selector.applies_to(host):
-            continue
-        for element in selector.xpath(root):
-            if isinstance(element, lxml_html.HtmlElement) and element.tag not in _NEVER:
-                found.setdefault(element, selector)
+    active = [s for s in selectors if s.applies_to(host)]
+    found = {
+        element: active[position]
+        for element, position in find_matches(root, active).items()
+        if element.tag not in _NEVER
+    }
     if not found:
         return []
     guard = _Guard(root)
@@ -44,10 +47,10 @@ def prune(
 
 
 def snippet(element: etree._Element, limit: int = SNIPPET_CHARS) -> str:
-    """The first ``limit`` characters of the element's text, white space collapsed."""
+    """The first ``limit`` characters of the element's visible text, white space collapsed."""
     parts: list[str] = []
     size = 0
-    for piece in element.itertext():
+    for piece in _VISIBLE_TEXT(element):
         words = piece.split()
         parts.extend(words)
         size += sum(len(w) + 1 for w in words)
@@ -88,7 +91,7 @@ class _Guard:
 
 
 def _paragraph_chars(element: lxml_html.HtmlElement) -> int:
-    return sum(int(_CHARS(p)) for p in element.iter("p"))
+    return sum(len(t.strip()) for t in _PARAGRAPH_TEXT(element))
 
 
 def _text_chars(element: lxml_html.HtmlElement) -> int:

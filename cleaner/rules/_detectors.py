@@ -123,9 +123,11 @@ def menu_like(block: Block, s: Shape) -> bool:
 
 
 def is_page_dump(view: View, params: Params) -> bool:
-    """Many menu-like blocks: a dump of a whole page rather than an extracted article."""
+    """Many menu-like blocks: a dump of a whole page rather than an extracted article.
+
+    Blocks from a web page never are: the DOM extraction has already taken the page apart."""
     n = len(view.blocks)
-    if n < int(params.get("min_blocks", 12)):
+    if n < int(params.get("min_blocks", 12)) or view.blocks[0].from_html:
         return False
     menu = sum(1 for b, s in zip(view.blocks, view.shapes) if menu_like(b, s))
     return menu >= float(params.get("min_share", 0.35)) * n

@@ -80,7 +80,7 @@ class RuleEngine:
                 return rule, hit.span
         for rule in detect:
             check = BLOCK_DETECTORS[rule.detector or ""].check
-            if _gates_pass(rule, view, k, None, host) and check(view, k, rule.params):
+            if _gates_pass(rule, view, k, words, host) and check(view, k, rule.params):
                 return rule, None
         return None
 
@@ -124,7 +124,7 @@ def _host_in(host: str | None, domains: Sequence[str]) -> bool:
 
 def _run_after(view: View, k: int, run_max: int) -> list[int]:
     """Positions of the short, list or link-like blocks right after position k (a list under a header)."""
-    run = []
+    run: list[int] = []
     for j in range(k + 1, min(k + 1 + run_max, len(view.blocks))):
         block, s = view.blocks[j], view.shapes[j]
         link_like = block.is_link or block.link_density >= 0.5
