@@ -79,7 +79,6 @@ async def _serve(pages: Sequence[_data.Page]) -> None:
     print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes our stdin
-    print(f"server CPU {time.process_time():.2f} s", file=sys.stderr)
 
 
 def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
@@ -102,44 +101,48 @@ def fetch_options(args: argparse.Namespace, **changes: Any) -> Any:
 
 async def fetch_only(urls: list[str], args: argparse.Namespace) -> tuple[float, int]:
     """(seconds, errors) for fetching every URL without cleaning."""
-    from cleaner import FetchError
     from cleaner._fetcher import Fetcher
 
     async with Fetcher(fetch_options(args)) as fetcher:
         await fetcher.fetch(urls[0])  # robots.txt and the first connection
-        start, cpu = time.perf_counter(), time.process_time()
+        start = time.perf_counter()
         pages = await asyncio.gather(*(fetcher.fetch(u) for u in urls), return_exceptions=True)
         seconds = time.perf_counter() - start
-        print(f"client CPU {time.process_time() - cpu:.2f} s of {seconds:.2f} s", file=sys.stderr)
-    errors = [p for p in pages if isinstance(p, (FetchError, Exception))]
+    errors = [p for p in pages if isinstance(p, BaseException)]
     for error in errors[:3]:
         print(f"fetch error: {error}", file=sys.stderr)
     return seconds, len(errors)
 
 
-def clean_only(pages: Sequence[_data.Page], urls: list[str]) -> tuple[float, list[dict[str, Any]]]:
-    """(seconds, records) for ``clean_html`` on each page's bytes in this process."""
+def clean_only(
+    pages: Sequence[_data.Page], urls: list[str]
+) -> tuple[float, float, list[dict[str, Any]]]:
+    """(seconds, CPU seconds, records) for ``clean_html`` on each page's bytes in this process."""
     import cleaner
 
     inst = cleaner.Cleaner()
     inst.clean_html(pages[0].raw, url=urls[0])  # lazy imports happen outside the timing
-    start = time.perf_counter()
-    records = [inst.clean_html(page.raw, url=url).to_dict() for page, url in zip(pages, urls)]
-    return time.perf_counter() - start, records
+    start, cpu = time.perf_counter(), time.process_time()
+    records = [inst.clean_html(page.raw, url=url).to_dict()
+               for page, url in zip(pages, urls, strict=True)]
+    return time.perf_counter() - start, time.process_time() - cpu, records
 
 
 async def fetch_and_clean(urls: list[str], args: argparse.Namespace) -> dict[str, Any]:
     import cleaner
-    from cleaner.sources.urls import aiter_fetch
+    from cleaner._fetch_run import aiter_fetch
 
     started = time.perf_counter()
     stamps: list[float] = []
+    cpu: list[float] = []
     records: list[dict[str, Any] | None] = []
     errors = 0
     async for result in aiter_fetch(
         urls, fetch_options(args, workers=args.workers), cleaner=cleaner.Cleaner()
     ):
         stamps.append(time.perf_counter())
+        if len(stamps) in (1, len(urls)):  # the workers are still alive at the last result
+            cpu.append(tree_cpu())
         records.append(result.cleaned.to_dict() if result.cleaned is not None else None)
         if not result.ok:
             errors += 1
@@ -151,7 +154,34 @@ async def fetch_and_clean(urls: list[str], args: argparse.Namespace) -> dict[str
         "errors": errors,
         "pages_per_s": steady,
         "wall_s": stamps[-1] - started if stamps else 0.0,
+        "cpu_ms": 1000 * (cpu[-1] - cpu[0]) / max(1, len(stamps) - 1),
     }
+
+
+def tree_cpu() -> float:
+    """CPU seconds used so far by this process and every process it started (the server, the
+    cleaning workers and their fork server), read from /proc; 0 where there is no /proc."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    mine, total = {os.getpid()}, 0.0
+    changed = True
+    while changed:
+        changed = False
+        for pid, parent in parents.items():
+            if parent in mine and pid not in mine:
+                mine.add(pid)
+                changed = True
+    for pid in mine:
+        total += used.get(pid, 0.0)
+    return total
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -178,27 +208,39 @@ def run(args: argparse.Namespace, pages: list[_data.Page], port: int) -> dict[st
         "concurrency": args.concurrency,
         "megabytes": round(sum(len(p.raw) for p in pages) / 1e6, 2),
     }
+    print(f"load average before: {_load()}  ({cores} cores; other work on the machine skews "
+          "every number below)")
+    before = tree_cpu()
     seconds, errors = asyncio.run(fetch_only(urls, args))
-    out["fetch_only"] = {"pages_per_s": round(len(urls) / seconds, 1), "errors": errors}
+    fetch_cpu = 1000 * (tree_cpu() - before) / len(urls)
+    out["fetch_only"] = {"pages_per_s": round(len(urls) / seconds, 1), "errors": errors,
+                         "cpu_ms_per_page": round(fetch_cpu, 2)}
     print(
         f"fetch only     {len(urls) / seconds:8.1f} pages/s   ({len(urls)} requests, "
-        f"{args.concurrency} in flight, {errors} errors)"
+        f"{args.concurrency} in flight, {errors} errors; {fetch_cpu:.2f} ms CPU a page, "
+        "client and server)"
     )
     if args.skip_clean:
         return out
     repeated = pages * args.repeat
-    seconds, local = clean_only(repeated, urls)
+    seconds, cpu_seconds, local = clean_only(repeated, urls)
     single = len(repeated) / seconds
-    print(f"clean_html     {single:8.1f} pages/s   (one process, {len(repeated)} pages)")
+    single_cpu = 1000 * cpu_seconds / len(repeated)
+    print(f"clean_html     {single:8.1f} pages/s   (one process, {len(repeated)} pages; "
+          f"{single_cpu:.2f} ms CPU a page)")
     both = asyncio.run(fetch_and_clean(urls, args))
     ratio = both["pages_per_s"] / single
-    same = sum(1 for a, b in zip(both["records"], local) if a == b)
+    same = sum(1 for a, b in zip(both["records"], local, strict=True) if a == b)
     print(
         f"fetch + clean  {both['pages_per_s']:8.1f} pages/s   (steady state; "
         f"{both['wall_s']:.2f} s wall with start-up, {both['errors']} errors)"
     )
     print(f"ratio fetch+clean / clean_html: {ratio:.2f}")
+    capacity = (cores or 1) * single_cpu / both["cpu_ms"] if both["cpu_ms"] else 0.0
+    print(f"CPU: {both['cpu_ms']:.2f} ms a page for fetch + clean, all processes (server "
+          f"included) -> on {cores} idle cores at most {capacity:.2f} x clean_html")
     print(f"body equality: {same}/{len(urls)} fetched pages equal the same bytes cleaned locally")
+    print(f"load average after: {_load()}")
     out.update(
         clean_only={"pages_per_s": round(single, 1)},
         fetch_and_clean={
@@ -207,9 +249,19 @@ def run(args: argparse.Namespace, pages: list[_data.Page], port: int) -> dict[st
             "errors": both["errors"],
         },
         ratio=round(ratio, 3),
+        cpu_ms_per_page={"clean_html": round(single_cpu, 2),
+                         "fetch_and_clean": round(both["cpu_ms"], 2)},
+        capacity_ratio=round(capacity, 3),
         equal_bodies=same,
     )
     return out
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

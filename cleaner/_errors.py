@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CleanerError(Exception):
     """Root of every error raised by :mod:`cleaner`."""
@@ -41,6 +43,9 @@ class RuleError(CleanerError):
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rule_error, (self.reason, self.path, self.line, self.rule_id, self.field))
+
 
 class SourceError(CleanerError):
     """An input (file, record, URL body) cannot be read or decoded."""
@@ -49,6 +54,9 @@ class SourceError(CleanerError):
         self.source = source
         self.reason = message
         super().__init__(f"{source}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable: batches send errors between processes
+        return (type(self), (self.source, self.reason))
 
 
 class FetchError(SourceError):
@@ -60,8 +68,21 @@ class FetchError(SourceError):
         self.url = url
         self.stage = stage
         self.status = status
+        self.detail = message
         super().__init__(url, f"{stage}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_fetch_error, (self.url, self.stage, self.detail, self.status))
 
 
 class CleanTimeout(CleanerError):
     """Cleaning one document took longer than its time limit."""
+
+
+def _fetch_error(url: str, stage: str, message: str, status: int | None) -> FetchError:
+    return FetchError(url, stage, message, status=status)
+
+
+def _rule_error(message: str, path: str | None, line: int | None, rule_id: str | None,
+                field: str | None) -> RuleError:
+    return RuleError(message, path=path, line=line, rule_id=rule_id, field=field)

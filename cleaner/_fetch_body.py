@@ -24,7 +24,7 @@ _KINDS: dict[str, PageKind] = {
 
 
 def parse_content_type(header: str | None) -> tuple[str, str | None]:
-    """``"text/html; charset=UTF-8"`` -> ``("text/html", "utf-8")``; a missing header -> ``("", None)``."""
+    """``"text/html; charset=UTF-8"`` -> ``("text/html", "utf-8")``; no header -> ``("", None)``."""
     if not header:
         return "", None
     mime, *params = header.split(";")
@@ -43,7 +43,8 @@ def page_kind(url: str, mime: str, status: int) -> PageKind:
         return "html"
     kind = _KINDS.get(mime)
     if kind is None:
-        raise FetchError(url, "type", f"content type {mime} is not HTML or plain text", status=status)
+        raise FetchError(url, "type", f"content type {mime} is not HTML or plain text",
+                         status=status)
     return kind
 
 

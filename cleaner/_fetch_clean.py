@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import pickle
 import warnings
+from collections import deque
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -101,9 +102,13 @@ def _init_worker(pickled_rules: bytes) -> None:
     _Worker.cleaner = Cleaner(pickle.loads(pickled_rules), default_rules=False)
 
 
-def _clean_in_worker(job: CleanJob) -> CleanOutcome:
+def _clean_in_worker(jobs: list[CleanJob]) -> list[CleanOutcome]:
     assert _Worker.cleaner is not None, "worker started without its Cleaner"
-    return clean_fetched(_Worker.cleaner, job)
+    return clean_batch(_Worker.cleaner, jobs)
+
+
+def clean_batch(cleaner: Cleaner, jobs: list[CleanJob]) -> list[CleanOutcome]:
+    return [clean_fetched(cleaner, job) for job in jobs]
 
 
 def usable_cpus() -> int:
@@ -113,15 +118,23 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+BATCH = 8
+"""Pages one executor call carries at most. Under load pages queue while both workers are busy;
+sending the queued ones together saves the parent a round trip through the executor's threads
+and pipes for each page (measured: 0.4 ms of parent CPU a call, 0.09 ms a page in eights)."""
+
+
 class CleanPool:
     """Cleans jobs in ``workers`` processes (``None``: one per usable core; 0, or one core: one
     thread here). Use as ``async with CleanPool(cleaner, workers) as pool``.
 
-    The workers are started when the pool is entered, alongside the first fetches. If they
-    cannot start (a script without the ``if __name__ == "__main__":`` guard that
-    multiprocessing needs), cleaning falls back to a thread with a ``RuntimeWarning``. A worker
-    that dies later costs the page it was cleaning; the pool is restarted (three times at most,
-    then a thread takes over).
+    Two calls per worker are in flight at once (one running, one queued in the executor), each
+    carrying up to ``BATCH`` pages, so the workers never wait for the event loop. The workers are
+    started when the pool is entered, alongside the first fetches; if they cannot start (a
+    script without the ``if __name__ == "__main__":`` guard multiprocessing needs), cleaning
+    falls back to a thread with a ``RuntimeWarning``. When a worker dies, the pool is restarted
+    (three times at most, then a thread takes over) and the pages of that call are tried again
+    one by one, so only the page that kills a worker is lost.
     """
 
     MAX_RESTARTS = 3
@@ -134,28 +147,69 @@ class CleanPool:
         self._restarts = 0
         self._executor: Executor = self._start()
         self._ready: asyncio.Task[None] | None = None
+        self._queue: deque[tuple[CleanJob, asyncio.Future[CleanOutcome]]] = deque()
+        self._calls: set[asyncio.Task[None]] = set()
+        self._closing = False
+
+    async def clean(self, job: CleanJob) -> CleanOutcome:
+        if self._ready is not None:
+            await asyncio.shield(self._ready)
+        future: asyncio.Future[CleanOutcome] = asyncio.get_running_loop().create_future()
+        self._queue.append((job, future))
+        self._dispatch()
+        return await future
+
+    def _dispatch(self) -> None:
+        while self._queue and not self._closing and len(self._calls) < 2 * max(1, self.processes):
+            batch = [self._queue.popleft() for _ in range(min(BATCH, len(self._queue)))]
+            call = asyncio.get_running_loop().create_task(self._call(batch))
+            self._calls.add(call)
+            call.add_done_callback(self._finished)
+
+    def _finished(self, call: asyncio.Task[None]) -> None:
+        self._calls.discard(call)
+        self._dispatch()  # its place is free now: the next batch can go
+
+    async def _call(self, batch: list[tuple[CleanJob, asyncio.Future[CleanOutcome]]]) -> None:
+        jobs = [job for job, _ in batch]
+        try:
+            outcomes = await self._submit(jobs) or await self._one_by_one(jobs)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if not future.done():
+                    future.set_result(outcome)
+        finally:
+            for _, future in batch:
+                future.cancel()  # no-op for the answered ones
+
+    async def _one_by_one(self, jobs: list[CleanJob]) -> list[CleanOutcome]:
+        """After a worker died with these jobs: each again alone, so only its killer fails."""
+        outcomes = []
+        for job in jobs:
+            single = await self._submit([job])
+            outcomes.append(single[0] if single else _DIED)
+        return outcomes
+
+    async def _submit(self, jobs: list[CleanJob]) -> list[CleanOutcome] | None:
+        """The jobs' outcomes, or None when the worker process died (the pool is restarted)."""
+        loop = asyncio.get_running_loop()
+        executor = self._executor
+        try:
+            if self.processes == 0:
+                return await loop.run_in_executor(executor, clean_batch, self._cleaner, jobs)
+            return await loop.run_in_executor(executor, _clean_in_worker, jobs)
+        except BrokenProcessPool:
+            if self._executor is executor:  # the first to notice restarts the pool
+                self._restart(executor)
+            return None
 
     def _start(self) -> Executor:
         if self._pickled is None:
             self.processes = 0
             return ThreadPoolExecutor(1, thread_name_prefix="cleaner-clean")
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods else "spawn"
         return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context(method),
                                    initializer=_init_worker, initargs=(self._pickled,))
-
-    async def clean(self, job: CleanJob) -> CleanOutcome:
-        if self._ready is not None:
-            await asyncio.shield(self._ready)
-        loop = asyncio.get_running_loop()
-        executor = self._executor
-        try:
-            if self.processes == 0:
-                return await loop.run_in_executor(executor, clean_fetched, self._cleaner, job)
-            return await loop.run_in_executor(executor, _clean_in_worker, job)
-        except BrokenProcessPool:
-            if self._executor is executor:  # the first to notice restarts the pool
-                self._restart(executor)
-            return CleanOutcome(stage="clean", reason="the cleaning process died (out of memory?)")
 
     def _restart(self, broken: Executor) -> None:
         broken.shutdown(wait=True, cancel_futures=True)
@@ -169,9 +223,8 @@ class CleanPool:
         if self.processes == 0:
             return
         loop = asyncio.get_running_loop()
-        job = CleanJob("http://localhost/", b"warm up", "text")
         try:
-            await asyncio.gather(*(loop.run_in_executor(self._executor, _clean_in_worker, job)
+            await asyncio.gather(*(loop.run_in_executor(self._executor, _clean_in_worker, [])
                                    for _ in range(self.processes)))
         except BrokenProcessPool:
             warnings.warn("cleaner: cleaning worker processes could not start (does the script "
@@ -197,10 +250,17 @@ class CleanPool:
         self, exc_type: type[BaseException] | None, exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._ready is not None and not self._ready.done():
-            self._ready.cancel()
-            await asyncio.gather(self._ready, return_exceptions=True)
+        self._closing = True
+        pending = [*self._calls, *([self._ready] if self._ready is not None else [])]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for _, future in self._queue:
+            future.cancel()
         await asyncio.get_running_loop().run_in_executor(None, self.close)
+
+
+_DIED = CleanOutcome(stage="clean", reason="the cleaning process died (out of memory?)")
 
 
 def _pickled(cleaner: Cleaner) -> bytes | None:

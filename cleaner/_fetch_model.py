@@ -1,12 +1,15 @@
-"""What a fetch produces: the raw page (``Fetched``) and, after cleaning, one ``FetchResult`` per URL."""
+"""What a fetch produces: the raw page (``Fetched``), then one ``FetchResult`` per URL."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import FetchError
 from ._model import Cleaned
+
+if TYPE_CHECKING:
+    from ._pipeline import Result
 
 PageKind = Literal["html", "text"]
 STAGES = ("robots", "connect", "http", "size", "type", "decode", "clean")
@@ -47,19 +50,20 @@ class FetchResult:
     def stage(self) -> str | None:
         return self.error.stage if self.error is not None else None
 
-    def to_record(self) -> dict[str, Any]:
-        """The JSON record: ``url``, ``final_url``, ``status``, the cleaned fields, ``error``, ``stage``.
+    def to_result(self) -> Result:
+        """The same as any pipeline result: a fetched document (``fetch`` set, ``final_url``,
+        ``status``) and its ``Cleaned`` or error, so every writer and record format applies."""
+        from ._pipeline import Result
+        from .sources._document import Document
 
-        ``error`` is null on success, else ``"<stage>: <reason>"``; ``stage`` repeats the stage.
-        """
-        body: dict[str, Any] = self.cleaned.to_dict() if self.cleaned is not None else {
-            "title": None, "text": None, "metadata": {}, "removed": [], "reason": None,
-        }
-        return {
-            "url": self.url,
-            "final_url": self.final_url,
-            "status": self.status,
-            **body,
-            "error": self.error.reason if self.error is not None else None,
-            "stage": self.stage,
-        }
+        doc = Document(self.url, url=self.url, kind="html", fetch=True,
+                       final_url=self.final_url, status=self.status)
+        return Result(doc, self.cleaned, self.error)
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON record ``cleaner clean --format jsonl`` writes: ``url``, ``final_url``,
+        ``status``, ``title``, ``text``, ``metadata``, ``removed`` and ``error`` (null on
+        success, else ``"<url>: <stage>: <reason>"``)."""
+        from .output import to_record
+
+        return to_record(self.to_result())

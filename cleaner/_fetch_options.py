@@ -8,7 +8,7 @@ from typing import Any
 
 from ._errors import CleanerError
 
-DEFAULT_USER_AGENT = "cleaner/0.1 (+https://pypi.org/project/cleaner/)"
+DEFAULT_USER_AGENT = "cleaner/0.1"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 """Statuses worth another attempt: the issue's 429/502/503/504, plus 408 and 500 as Scrapy does."""
 

@@ -51,7 +51,8 @@ async def check_target(url: httpx.URL, resolver: Resolver) -> None:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
         try:
-            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in await resolver(host, port)]
+            found = await resolver(host, port)
+            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in found]
         except (OSError, ValueError) as exc:
             raise FetchError(str(url), "connect", f"cannot resolve {host}: {exc}") from exc
     if not addresses:
@@ -59,7 +60,8 @@ async def check_target(url: httpx.URL, resolver: Resolver) -> None:
     for ip in addresses:
         why = non_public(ip)
         if why:
-            raise FetchError(str(url), "connect", f"refused by deny_private: {host} is {why} ({ip})")
+            raise FetchError(str(url), "connect",
+                             f"refused by deny_private: {host} is {why} ({ip})")
 
 
 def check_peer(url: httpx.URL, response: httpx.Response) -> None:

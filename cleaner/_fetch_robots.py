@@ -31,7 +31,7 @@ class Robots:
 
 
 def parse_robots(status: int | None, text: str, error: str | None = None) -> Robots:
-    """Rules from a robots.txt response (``status`` None with ``error``: it could not be fetched)."""
+    """Rules from a robots.txt answer (``status`` None and ``error``: it could not be fetched)."""
     if status is None:
         return Robots(why=f"robots.txt unreachable ({error})")
     if 200 <= status < 300:

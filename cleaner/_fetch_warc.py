@@ -37,7 +37,8 @@ class WarcRecorder:
     def record(self, url: str, response: httpx.Response, raw: bytes) -> None:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
                    if k.lower() != b"transfer-encoding"]
-        protocol = response.http_version if response.http_version.startswith("HTTP/") else "HTTP/1.1"
+        version = response.http_version
+        protocol = version if version.startswith("HTTP/") else "HTTP/1.1"
         http_headers = StatusAndHeaders(f"{response.status_code} {response.reason_phrase}",
                                         headers, protocol=protocol)
         warc_headers = {}

@@ -1,4 +1,4 @@
-"""The ``Fetcher``: one URL in, one ``Fetched`` page out (or a ``FetchError`` saying where it stopped).
+"""The ``Fetcher``: one URL in, one ``Fetched`` page out, or a ``FetchError`` naming the stage.
 
 Per request hop: policy check (``deny_private``) → robots.txt → limiter slot → request under the
 total timeout → status / type / body checks. Retries wrap one hop; redirects chain hops.
@@ -11,6 +11,7 @@ import random
 import ssl
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -22,7 +23,9 @@ from ._fetch_options import FetchOptions
 from ._fetch_policy import Resolver, check_peer, check_target, system_resolver
 from ._fetch_retry import parse_retry_after, retry_delay
 from ._fetch_robots import ROBOTS_MAX_BYTES, Robots, RobotsCache, parse_robots
-from ._fetch_warc import WarcRecorder
+
+if TYPE_CHECKING:
+    from ._fetch_warc import WarcRecorder
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 POOL_SIZE = 4
@@ -58,7 +61,7 @@ class _Mode:
 
 
 class Fetcher:
-    """Fetches pages politely. Use as ``async with Fetcher(options) as fetcher: await fetcher.fetch(url)``.
+    """Fetches pages politely: ``async with Fetcher(options) as f: page = await f.fetch(url)``.
 
     The seams: ``transport`` (e.g. ``httpx.MockTransport``), ``resolver`` (host -> addresses, for
     ``deny_private``), ``sleep`` (backoff and per-host delay waits) and ``rng`` (backoff jitter).
@@ -83,8 +86,6 @@ class Fetcher:
         self._limiter: Limiter | None = None
         self._warc: WarcRecorder | None = None
         self.robots = RobotsCache(self._load_robots)
-        self.requests = 0
-        """Requests sent so far (every attempt and hop, robots.txt included)."""
 
     async def __aenter__(self) -> Fetcher:
         opts = self.options
@@ -93,6 +94,8 @@ class Fetcher:
         self._clients = [self._client(-(-opts.concurrency // shards), tls) for _ in range(shards)]
         self._limiter = Limiter(opts, self._sleep)
         if opts.save_raw is not None:
+            from ._fetch_warc import WarcRecorder  # warcio only when a run is recorded
+
             self._warc = WarcRecorder(opts.save_raw, software=opts.user_agent)
         return self
 
@@ -134,7 +137,9 @@ class Fetcher:
         return Fetched(url, str(reply.url), reply.status, reply.body.decoded, reply.kind,
                        reply.content_type, reply.charset, redirects)
 
-    async def _follow(self, url: str, target: httpx.URL, mode: _Mode) -> tuple[_Reply, tuple[str, ...]]:
+    async def _follow(
+        self, url: str, target: httpx.URL, mode: _Mode
+    ) -> tuple[_Reply, tuple[str, ...]]:
         """Hops until a non-redirect answer; loops and overlong chains are refused."""
         chain = [target]
         while True:
@@ -168,6 +173,8 @@ class Fetcher:
                 delay = retry_delay(attempt, None, self.options, self._rng)
                 if delay is None:
                     raise FetchError(url, "connect", _describe(exc, self.options, attempt)) from exc
+            except httpx.HTTPError as exc:  # not worth another try (a malformed request, say)
+                raise FetchError(url, "connect", _describe(exc, self.options, attempt)) from exc
             else:
                 if reply.status not in self.options.retry_statuses:
                     return reply
@@ -181,7 +188,6 @@ class Fetcher:
         assert self._clients and self._limiter is not None, "use 'async with Fetcher()'"
         async with self._limiter.slot(target.host) as number:
             client = self._clients[number % len(self._clients)]
-            self.requests += 1
             async with asyncio.timeout(self.options.total_timeout):
                 request = client.build_request("GET", target)
                 response = await client.send(request, stream=True)
@@ -224,8 +230,8 @@ class Fetcher:
             if exc.stage == "connect":
                 return parse_robots(None, "", exc.reason)
             return parse_robots(200, "")  # oversized or undecodable: no usable rules
-        text = reply.body.decoded[:ROBOTS_MAX_BYTES].decode("utf-8", "replace") if reply.body else ""
-        return parse_robots(reply.status, text)
+        body = reply.body.decoded[:ROBOTS_MAX_BYTES] if reply.body else b""
+        return parse_robots(reply.status, body.decode("utf-8", "replace"))
 
 
 def _parse_url(url: str) -> httpx.URL:
