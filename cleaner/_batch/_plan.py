@@ -16,6 +16,7 @@ from typing import IO, Literal
 from ..sources import Document
 from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix
 from ..sources.jsonl import RecordFields, iter_lines
+from ..sources.urls import is_url, url_document, url_name
 from ..sources.warc import iter_warc
 from ._work import Task
 
@@ -31,6 +32,9 @@ def plan(
 ) -> Iterator[Task]:
     """Every input of every source, as tasks; containers (JSONL, WARC) are read as they go."""
     for source in sources:
+        if is_url(source):
+            yield Task(url_document(source), url_name(source))
+            continue
         if source == "-":
             yield from _stdin(stdin or sys.stdin.buffer, fields, input_format)
             continue
@@ -68,7 +72,7 @@ def _file(path: Path, rel: str, fields: RecordFields, input_format: InputFormat)
 def _number(source: str) -> str:
     """``data.jsonl:17`` -> ``17``; ``crawl.warc.gz@5120`` -> ``5120``."""
     for mark in (":", "@"):
-        head, sep, tail = source.rpartition(mark)
+        _, sep, tail = source.rpartition(mark)
         if sep and tail.isdigit():
             return tail
     return "0"

@@ -1,9 +1,10 @@
 """The local process pool: N worker processes, chunks of tasks, results in input order.
 
 Each worker owns two one-way pipes (tasks in, outcomes out) and a two-number shared state (the
-sequence number it is cleaning and when it started). The parent keeps at most two chunks queued
-per worker and a bounded window of unfinished inputs, so memory stays flat however long the
-input is. A worker that overruns the time limit by a margin (stuck in C code, where the in-worker
+sequence number it is cleaning and when it started). The parent writes chunks from one sender
+thread per worker, so its loop never waits on a full pipe while another worker has outcomes to
+hand back. It keeps at most two chunks queued per worker and a bounded window of unfinished
+inputs, so memory stays flat however long the input is. A worker that overruns the time limit by a margin (stuck in C code, where the in-worker
 timer cannot reach) is stopped and replaced: its input becomes a timeout error and the other
 inputs it held are handed out again. A worker that dies the same way costs one error outcome.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -19,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, Self
 
-from .._errors import CleanerError, CleanTimeout
+from .._errors import CleanerError
 from .._pipeline import Result
 from ..sources import Document
 from ..sources.jsonl import JsonLine, parse_line
@@ -47,7 +49,16 @@ class _Proc:
     results: Connection
     state: Any
     """Shared ``[seq being cleaned or -1, time.monotonic() when it started]``."""
+    outbox: queue.SimpleQueue[list[Numbered] | None]
     chunks: deque[list[Numbered]] = field(default_factory=deque)
+
+    def send(self, chunk: list[Numbered]) -> None:
+        self.chunks.append(chunk)
+        self.outbox.put(chunk)
+
+    def stop(self) -> None:
+        """No more chunks: the sender closes the pipe, and the worker ends after its last one."""
+        self.outbox.put(None)
 
 
 def run_local(tasks: Iterable[Task], job: Job, settings: PoolSettings) -> Iterator[Outcome]:
@@ -64,12 +75,15 @@ def run_local(tasks: Iterable[Task], job: Job, settings: PoolSettings) -> Iterat
 
 
 def _worker_main(job: Job, tasks: Connection, results: Connection, state: Any) -> None:
-    """A worker process: a reader thread keeps the task pipe drained, the main thread cleans
-    (the per-document timer is a signal, which only the main thread receives)."""
+    """A worker process: clean chunks until the task pipe ends. Ctrl-C is left to the parent,
+    which stops the workers itself after writing what is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker = Worker(job)
-    inbox: queue.SimpleQueue[list[Numbered] | None] = queue.SimpleQueue()
-    threading.Thread(target=_pump, args=(tasks, inbox), daemon=True).start()
-    while (chunk := inbox.get()) is not None:
+    while True:
+        try:
+            chunk: list[Numbered] = tasks.recv()
+        except EOFError:
+            return
         done = []
         for seq, task in chunk:
             state[1] = time.monotonic()
@@ -79,12 +93,15 @@ def _worker_main(job: Job, tasks: Connection, results: Connection, state: Any) -
         results.send(done)
 
 
-def _pump(tasks: Connection, inbox: queue.SimpleQueue[list[Numbered] | None]) -> None:
+def _sender(tasks: Connection, outbox: queue.SimpleQueue[list[Numbered] | None]) -> None:
+    """Parent side: write queued chunks to one worker's pipe (blocking only this thread)."""
     try:
-        while True:
-            inbox.put(tasks.recv())
-    except (EOFError, OSError):
-        inbox.put(None)
+        while (chunk := outbox.get()) is not None:
+            tasks.send(chunk)
+    except OSError:
+        pass  # the worker died; its sentinel tells the parent
+    finally:
+        _close(tasks)
 
 
 class _Pool:
@@ -98,14 +115,14 @@ class _Pool:
         self.exhausted = False
         self.failed_starts = 0
 
-    def __enter__(self) -> _Pool:
+    def __enter__(self) -> Self:
         self.procs = [self._start() for _ in range(self.settings.jobs)]
         return self
 
     def __exit__(self, *exc: object) -> None:
         busy = any(p.chunks for p in self.procs)
         for proc in self.procs:
-            _close(proc.tasks)
+            proc.stop()
         deadline = time.monotonic() + (0 if busy else 5)
         for proc in self.procs:
             proc.process.join(max(0.0, deadline - time.monotonic()))
@@ -124,7 +141,10 @@ class _Pool:
         process.start()
         task_read.close()
         result_write.close()
-        return _Proc(process, task_write, result_read, state)
+        outbox: queue.SimpleQueue[list[Numbered] | None] = queue.SimpleQueue()
+        threading.Thread(target=_sender, args=(task_write, outbox), daemon=True,
+                         name="cleaner-sender").start()
+        return _Proc(process, task_write, result_read, state, outbox)
 
     def run(self, numbered: Iterator[Numbered]) -> Iterator[Outcome]:
         order = _Order(self.settings.ordered)
@@ -145,8 +165,7 @@ class _Pool:
                 if not chunk:
                     return
                 order.dispatched(chunk)
-                proc.chunks.append(chunk)
-                proc.tasks.send(chunk)
+                proc.send(chunk)
 
     def _chunk(self, numbered: Iterator[Numbered], room: int) -> list[Numbered]:
         """Inputs to redo first; else fresh ones, up to the chunk's size and the room left."""
@@ -178,7 +197,7 @@ class _Pool:
                 continue
             try:
                 done: list[Outcome] = proc.results.recv()
-            except Exception:  # noqa: BLE001 - a torn message from a dying worker
+            except Exception:  # noqa: BLE001, S112 - a torn message from a dying worker
                 continue  # its sentinel reports the death
             proc.chunks.popleft()
             self.failed_starts = 0
@@ -208,7 +227,7 @@ class _Pool:
             culprit = seq if seq >= 0 else None
         held = sorted((n for chunk in proc.chunks for n in chunk), key=lambda n: n[0])
         self.retry.extendleft(reversed([n for n in held if n[0] != culprit]))
-        _close(proc.tasks)
+        proc.stop()
         _close(proc.results)
         self.failed_starts += culprit is None
         if self.failed_starts > 3:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError
+from .._fetch_options import FetchOptions
 from ..sources.jsonl import RecordFields
+from ..sources.urls import fetch_documents
 from ._plan import InputFormat, plan
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
@@ -40,7 +43,7 @@ class BatchOptions:
     explain: bool = False
     header: bool = False
     input_format: InputFormat = "auto"
-    fields: RecordFields = RecordFields()
+    fields: RecordFields = field(default_factory=RecordFields)
     output: Path | None = None
     output_dir: bool = False
     jobs: int = 1
@@ -49,6 +52,8 @@ class BatchOptions:
     resume: bool = False
     scheduler: str | None = None
     progress: bool = False
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    """How URL inputs (and JSONL records that name only a URL) are fetched."""
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
@@ -71,7 +76,7 @@ class BatchOptions:
 
     def job(self, cleaner: Cleaner) -> Job:
         return Job(cleaner.rules, self.fmt, self.explain, self.header and not self.output_dir,
-                   self.output_dir, self.time_limit)
+                   self.output_dir, self.time_limit, self.fetch)
 
 
 def run_batch(
@@ -81,6 +86,7 @@ def run_batch(
     """Clean every input of ``sources``; failures are reported (one line each) and counted."""
     tasks: Iterator[Task] = plan(sources, options.fields, options.input_format)
     sink, done, tasks = _open_sink(options, stdout, tasks)
+    tasks = _fetched(tasks, options.fetch)
     mode = f"dask {options.scheduler}" if options.scheduler else "local"
     stats = Stats(mode, options.jobs)
     progress = _progress(options.progress)
@@ -98,6 +104,19 @@ def run_batch(
             progress.close()
     stats.skipped = done.n
     return stats
+
+
+def _fetched(tasks: Iterator[Task], options: FetchOptions) -> Iterator[Task]:
+    """URL inputs fetched concurrently here, ahead of the pool (which then only cleans them)."""
+    names: deque[str] = deque()
+
+    def items() -> Iterator[Any]:
+        for task in tasks:
+            names.append(task.rel)
+            yield task.item
+
+    for item in fetch_documents(items(), options):
+        yield Task(item, names.popleft())
 
 
 class _Done:
@@ -129,8 +148,10 @@ def _open_sink(options: BatchOptions, stdout: IO[bytes],
 
 def _outcomes(tasks: Iterator[Task], job: Job, options: BatchOptions) -> Iterator[Outcome]:
     if options.scheduler:
-        from ._cluster import run_cluster
-
+        try:
+            from ._cluster import run_cluster
+        except ImportError as exc:
+            raise CleanerError("--scheduler needs Dask: pip install 'cleaner[dask]'") from exc
         return run_cluster(tasks, job, options.scheduler, options.ordered)
     jobs = options.jobs
     first = list(itertools.islice(tasks, 2 * jobs))
@@ -145,4 +166,4 @@ def _progress(enabled: bool) -> Any:
         return None
     from tqdm import tqdm  # type: ignore[import-untyped]
 
-    return tqdm(unit=" docs", dynamic_ncols=True, mininterval=0.5, smoothing=0.1)
+    return tqdm(unit="doc", dynamic_ncols=True, mininterval=0.5, smoothing=0.1)

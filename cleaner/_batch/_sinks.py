@@ -34,9 +34,8 @@ class StreamSink:
 
     def write(self, item: Outcome) -> None:
         if item.output:
-            data = item.output.encode("utf-8")
-            self.buffer.append(data)
-            self.size += len(data)
+            self.buffer.append(item.output)
+            self.size += len(item.output)
         if self.size >= 1 << 16 or time.monotonic() - self.flushed >= 1.0:
             self.flush()
 
@@ -67,9 +66,8 @@ class FileSink:
 
     def write(self, item: Outcome) -> None:
         if item.output:
-            data = item.output.encode("utf-8")
-            self.buffer.append(data)
-            self.size += len(data)
+            self.buffer.append(item.output)
+            self.size += len(item.output)
         if (self.size >= 1 << 20 or len(self.buffer) >= 512
                 or time.monotonic() - self.flushed >= 1.0):
             self.flush()
@@ -107,7 +105,7 @@ class DirSink:
         temp = path.with_name(path.name + ".part")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(item.output, encoding="utf-8")
+            temp.write_bytes(item.output)
             os.replace(temp, path)
         except OSError as exc:
             raise SourceError(str(path), f"cannot write: {exc.strerror or exc}") from exc

@@ -6,19 +6,20 @@ local process pool and on Dask workers, and gives the same bytes everywhere.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError, CleanTimeout, FetchError, SourceError
+from .._fetch_options import FetchOptions
 from .._pipeline import Result, clean_document
 from ..output import explain, to_markdown, to_record
 from ..rules import Rule
 from ..sources import Document
-from ._limit import time_limit
+from ..sources.urls import fetch_document
+from ._limit import TimeLimit
 
 Format = Literal["text", "markdown", "json", "jsonl"]
 SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".json"}
@@ -59,6 +60,8 @@ class Job:
     to_dir: bool = False
     """Render for one file per input (no header, no separators)."""
     time_limit: float | None = None
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    """For records that name only a URL, fetched by the worker that meets them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,8 @@ class Outcome:
 
     seq: int
     rel: str
-    output: str
+    output: bytes
+    """The rendered output, UTF-8 (encoded here, in the worker, so the writer only copies it)."""
     source: str
     error: str | None = None
     error_kind: str | None = None
@@ -88,6 +92,10 @@ class Worker:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.cleaner = Cleaner(job.rules, default_rules=False)
+        self.limit = TimeLimit(job.time_limit)
+
+    def close(self) -> None:
+        self.limit.close()
 
     def run(self, seq: int, task: Task) -> Outcome:
         started = time.perf_counter()
@@ -98,10 +106,10 @@ class Worker:
         """Load, fetch if need be, and clean one input under the time limit; never raises."""
         doc = Document(item.source)
         try:
-            with time_limit(self.job.time_limit):
+            with self.limit():
                 doc = item.load()
                 if doc.fetch and doc.error is None:
-                    doc = fetch_document(doc)
+                    doc = fetch_document(doc, self.job.fetch)
                 result = clean_document(self.cleaner, doc)
         except CleanTimeout:
             return Result(doc, error=timeout_error(doc.source, self.job.time_limit))
@@ -117,42 +125,17 @@ def timeout_error(source: str, limit: float | None, note: str = "") -> CleanTime
     return CleanTimeout(f"{source}: timeout: took longer than {limit or 0:g} s{note}")
 
 
-def fetch_document(doc: Document) -> Document:
-    """Fetch the page of a record that named only a URL (one polite fetch: robots.txt, retries,
-    size and type checks, as ``cleaner.fetch`` does for URL lists)."""
-    url = doc.url or doc.source
-    try:
-        from .._fetch_clean import decode_declared
-        from .._fetcher import Fetcher
-    except ImportError as exc:  # the fetcher (issue 4) is not in this build
-        error = FetchError(url, "connect", f"fetching is not available: {exc}")
-        return replace(doc, error=error)
-
-    async def get() -> Any:
-        async with Fetcher() as fetcher:
-            return await fetcher.fetch(url)
-
-    try:
-        page = asyncio.run(get())
-    except FetchError as exc:
-        return replace(doc, status=exc.status, error=exc)
-    text = decode_declared(page.body, page.charset)
-    return replace(doc, content=text if text is not None else page.body, kind=page.kind,
-                   final_url=page.final_url, status=page.status)
-
-
 def outcome(seq: int, task: Task, result: Result, job: Job, seconds: float) -> Outcome:
     """Render one result and take its numbers; a result that cannot be written as UTF-8 (a lone
     surrogate from a ``\\ud800`` escape) becomes an error outcome instead."""
     doc = result.document
     try:
-        output = render(result, job)
-        output.encode("utf-8")
+        output = render(result, job).encode("utf-8")
     except UnicodeEncodeError:
         unicode_error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
         result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
                                  fetch=doc.fetch), error=unicode_error)
-        output = render(result, job)
+        output = render(result, job).encode("utf-8")
     cleaned = result.cleaned
     error = result.error
     return Outcome(

@@ -1,7 +1,9 @@
-"""Where documents come from: files and folders, stdin (later: URLs, JSONL, WARC).
+"""Where documents come from: files, folders and glob patterns (:mod:`.files`), JSON lines
+(:mod:`.jsonl`), WARC archives (:mod:`.warc`), URLs (:mod:`.urls`) and stdin.
 
 Every source yields :class:`Document` items; a document that cannot be read is yielded as a
-``Document`` carrying its :class:`~cleaner.SourceError`, so one bad input never stops a batch.
+``Document`` carrying its :class:`~cleaner.SourceError` (naming the file, ``file:line`` or
+``file@offset``), so one bad input never stops a batch.
 """
 
 from ._document import Document

@@ -60,10 +60,12 @@ def iter_jsonl(path: str | Path, fields: RecordFields = RecordFields()) -> Itera
 
 
 def iter_lines(
-    path: str | Path, fields: RecordFields, stream: IO[bytes] | None = None, name: str | None = None
+    path: str | Path, fields: RecordFields, stream: IO[bytes] | None = None,
+    name: str | None = None, max_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[JsonLine | Document]:
     """Cut a file (or an open binary ``stream``, e.g. stdin) into lines; gzip is recognised by
-    its magic bytes. Blank lines are not records and are skipped."""
+    its magic bytes. Blank lines are not records and are skipped; a line longer than
+    ``max_bytes`` is skipped as an error."""
     label = name or str(path)
     try:
         raw = stream if stream is not None else open(path, "rb")  # noqa: SIM115 (closed below)
@@ -71,7 +73,7 @@ def iter_lines(
         yield Document(label, error=SourceError(label, f"cannot read: {exc.strerror or exc}"))
         return
     try:
-        yield from _lines(_maybe_gunzip(raw), label, fields)
+        yield from _lines(_maybe_gunzip(raw), label, fields, max_bytes)
     finally:
         if stream is None:
             raw.close()
@@ -86,15 +88,16 @@ def _maybe_gunzip(raw: IO[bytes]) -> IO[bytes]:
     return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if head == _GZIP_MAGIC else raw
 
 
-def _lines(stream: IO[bytes], label: str, fields: RecordFields) -> Iterator[JsonLine | Document]:
+def _lines(stream: IO[bytes], label: str, fields: RecordFields,
+           max_bytes: int) -> Iterator[JsonLine | Document]:
     number, offset = 0, 0
     while True:
         number += 1
         try:
-            line = stream.readline(MAX_LINE_BYTES + 1)
-            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            line = stream.readline(max_bytes + 1)
+            if len(line) > max_bytes and not line.endswith(b"\n"):
                 offset += len(line) + _skip_rest(stream)
-                yield _error(label, number, f"line longer than {MAX_LINE_BYTES} bytes")
+                yield _error(label, number, f"too long: the line has more than {max_bytes} bytes")
                 continue
         except EOFError:
             yield _error(label, number, f"truncated gzip: the file ends inside line {number}, "
@@ -175,12 +178,22 @@ def _content(record: dict[str, Any], fields: RecordFields, source: str) -> tuple
         if not isinstance(value, str):
             raise SourceError(source, f"wrong type: field {name!r} is {_json_type(value)}, "
                                       f"expected a string")
+        _check_unicode(value, name, source)
         return value, kind
     url = record.get(fields.url)
     if isinstance(url, str) and url:
         return None, "html"
     wanted = [n for n in (fields.html, fields.text, fields.url) if n]
     raise SourceError(source, f"missing field: the record has none of {', '.join(map(repr, wanted))}")
+
+
+def _check_unicode(value: str, name: str, source: str) -> None:
+    """A ``\\ud800`` escape decodes to a lone surrogate, which no UTF-8 output can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SourceError(source, f"not valid Unicode: field {name!r} holds a lone surrogate "
+                                  f"(U+{ord(value[exc.start]):04X}) at character {exc.start + 1}") from exc
 
 
 def _id(value: Any) -> str | None:

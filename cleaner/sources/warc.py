@@ -23,6 +23,8 @@ from ._document import Document
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 DOCUMENT_RECORDS = frozenset({"response", "resource"})
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""A larger page is refused instead of being held in memory."""
 _BROKEN = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError, zlib.error,
            ValueError, IndexError)
 """What warcio raises on a damaged file (it has no single base class for them)."""
@@ -49,7 +51,7 @@ def _records(raw: IO[bytes], label: str) -> Iterator[Document]:
     while True:
         try:
             record = next(records)
-            body = record.content_stream().read() if record.rec_type in DOCUMENT_RECORDS else None
+            doc = _read(record, label, records.offset) if record.rec_type in DOCUMENT_RECORDS else None
             offset = records.get_record_offset()
             end = offset + records.get_record_length()
             short = getattr(record.raw_stream, "limit", 0)
@@ -64,8 +66,8 @@ def _records(raw: IO[bytes], label: str) -> Iterator[Document]:
             yield Document(source, error=SourceError(
                 source, f"broken WARC record: truncated ({short} bytes of its block missing)"))
             return
-        if body is not None:
-            yield _document(record, body, f"{label}@{offset}")
+        if doc is not None:
+            yield doc
     left = _leftover(raw, end)
     if left:
         source = f"{label}@{end}"
@@ -84,7 +86,10 @@ def _leftover(raw: IO[bytes], end: int) -> int:
     return len(tail.strip()) + more if tail.strip() else 0
 
 
-def _document(record: Any, body: bytes, source: str) -> Document:
+def _read(record: Any, label: str, offset: int) -> Document:
+    """The document of a response or resource record; its body is read only when it may be a
+    page (a PNG or a 404 is refused by its headers, a body over ``MAX_BODY_BYTES`` by size)."""
+    source = f"{label}@{offset}"
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI") or None
     record_id = headers.get_header("WARC-Record-ID") or None
@@ -93,7 +98,12 @@ def _document(record: Any, body: bytes, source: str) -> Document:
     if content_type is None and record.rec_type == "resource":
         content_type = headers.get_header("Content-Type")
     status = _status(http)
-    problem = _problem(status, content_type, body)
+    problem = _problem(status, content_type)
+    body = b"" if problem else record.content_stream().read(MAX_BODY_BYTES + 1)
+    if not problem and len(body) > MAX_BODY_BYTES:
+        problem = f"too large: the body has more than {MAX_BODY_BYTES} bytes"
+    if not problem and not content_type and not _looks_like_html(body):
+        problem = "not HTML: no Content-Type and the body does not start like a web page"
     if problem:
         return Document(source, url=url, id=record_id, status=status,
                         error=SourceError(source, problem))
@@ -109,15 +119,13 @@ def _status(http: Any) -> int | None:
         return None
 
 
-def _problem(status: int | None, content_type: str | None, body: bytes) -> str | None:
-    """Why this response is not a page to clean, or None."""
+def _problem(status: int | None, content_type: str | None) -> str | None:
+    """Why the headers say this response is not a page to clean, or None."""
     if status is not None and not 200 <= status < 300:
         return f"not a page: HTTP status {status}"
     media = (content_type or "").split(";")[0].strip().lower()
     if media and media not in HTML_TYPES:
         return f"not HTML: Content-Type {media}"
-    if not media and not _looks_like_html(body):
-        return "not HTML: no Content-Type and the body does not start like a web page"
     return None
 
 

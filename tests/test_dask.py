@@ -1,0 +1,167 @@
+"""The same batch on a real Dask cluster: a scheduler and two single-threaded workers on
+127.0.0.1, started here as processes. Its output must equal the local run's, record for record."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = sorted((ROOT / "fixtures" / "text").glob("*.txt"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _dask(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("dask")), *args]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``tcp://127.0.0.1:PORT`` of a scheduler with two ``--nthreads 1`` workers."""
+    logs = tmp_path_factory.mktemp("dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    commands = [_dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")]
+    commands += [_dask("worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
+                       "--no-dashboard", "--local-directory", str(logs / f"w{n}")) for n in range(2)]
+    with ExitStack() as stack:
+        procs = []
+        for n, command in enumerate(commands):
+            log = stack.enter_context(open(logs / f"{n}.log", "wb"))
+            procs.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        try:
+            ready = subprocess.run(  # noqa: PLW1510 - the return code is asserted
+                [sys.executable, "-c", ("import sys; from distributed import Client; "
+                 "c = Client(sys.argv[1], timeout=60); c.wait_for_workers(2, timeout=60); c.close()"),
+                 address], capture_output=True, text=True, timeout=120)
+            assert ready.returncode == 0, ready.stderr[-2000:]
+            yield address
+        finally:
+            for proc in reversed(procs):
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def _inputs(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": f"doc-{i}", "text": TEXTS[i % len(TEXTS)].read_text(encoding="utf-8")})
+             for i in range(1200)]
+    lines[7] = '{"id": "broken"'
+    lines[900] = '{"id": "no-text"}'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _clean(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """The command with the shipped detector rules only (compiling all rules costs a second a
+    process; what is tested here is the same whatever the rules)."""
+    return subprocess.run([sys.executable, "-m", "cleaner", "clean", "--format", "jsonl", "-q",
+                           "--no-default-rules", "--rules", str(ROOT / "rules" / "detectors.toml"),
+                           *args], check=False, capture_output=True, timeout=300)
+
+
+def test_cluster_output_equals_local_output(cluster: str, tmp_path: Path) -> None:
+    source = _inputs(tmp_path)
+    local = _clean("-j", "2", str(source))
+    remote = _clean("--scheduler", cluster, str(source))
+    assert local.returncode == remote.returncode == 1
+    assert remote.stdout.count(b"\n") == 1200
+    assert remote.stdout.splitlines() == local.stdout.splitlines()  # record for record, in order
+    unordered = _clean("--scheduler", cluster, "--unordered", str(source))
+    assert unordered.returncode == 1, unordered.stderr[-2000:]
+    assert sorted(unordered.stdout.splitlines()) == sorted(local.stdout.splitlines())
+
+
+def test_cluster_resume_and_stats(cluster: str, tmp_path: Path) -> None:
+    source = _inputs(tmp_path)
+    target = tmp_path / "out.jsonl"
+    full = _clean("-j", "1", str(source)).stdout
+    target.write_bytes(b"".join(full.splitlines(keepends=True)[:500]))
+    stats = tmp_path / "stats.json"
+    _clean("--scheduler", cluster, "--resume", "-o", str(target), "--stats", str(stats), str(source))
+    assert target.read_bytes() == full
+    numbers = json.loads(stats.read_text(encoding="utf-8"))
+    assert (numbers["documents"], numbers["skipped_resumed"], numbers["failed"]) == (700, 500, 1)
+    assert numbers["mode"] == f"dask {cluster}"
+
+
+def test_clean_bag_on_the_cluster(cluster: str, tmp_path: Path) -> None:
+    script = tmp_path / "bag.py"
+    script.write_text(
+        "import json, sys\n"
+        "import dask.bag as db\n"
+        "from distributed import Client\n"
+        "import cleaner\n"
+        "from cleaner.dask import clean_bag\n"
+        "texts = json.load(open(sys.argv[2], encoding='utf-8'))\n"
+        "items = [{'id': str(i), 'text': t} for i, t in enumerate(texts)] + ['plain text item', {'id': 'x'}]\n"
+        "with Client(sys.argv[1]) as client:\n"
+        "    out = clean_bag(db.from_sequence(items, npartitions=3)).compute()\n"
+        "print(json.dumps(out))\n", encoding="utf-8")
+    texts = [p.read_text(encoding="utf-8") for p in TEXTS[:5]]
+    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), cluster, str(tmp_path / "texts.json")],
+                          check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    records = json.loads(done.stdout)
+    import cleaner
+
+    assert [r["id"] for r in records] == ["0", "1", "2", "3", "4", "<bag>", "x"]
+    assert [r["text"] for r in records[:5]] == [cleaner.clean_text(t).text for t in texts]
+    assert records[-1]["error"] is not None and "missing field" in records[-1]["error"]
+
+
+def test_clean_bag_with_any_scheduler() -> None:
+    db = pytest.importorskip("dask.bag")
+    from cleaner.dask import clean_bag
+
+    text = TEXTS[0].read_text(encoding="utf-8")
+    out = clean_bag(db.from_sequence([text, {"id": "r", "text": text}], npartitions=2)).compute(
+        scheduler="sync")
+    import cleaner
+
+    assert [r["text"] for r in out] == [cleaner.clean_text(text).text] * 2 and out[1]["id"] == "r"
+
+
+def test_clean_dataframe() -> None:
+    pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    import dask.dataframe as dd
+
+    from cleaner.dask import clean_dataframe
+
+    texts = [p.read_text(encoding="utf-8") for p in TEXTS[:4]]
+    ddf = dd.from_pandas(pd.DataFrame({"text": texts, "n": range(4)}), npartitions=2)
+    out = clean_dataframe(ddf).compute(scheduler="sync")
+    import cleaner
+
+    assert list(out["clean_text"]) == [cleaner.clean_text(t).text for t in texts]
+    assert list(out["n"]) == [0, 1, 2, 3] and out["clean_error"].isna().all()
+
+
+def test_importing_cleaner_does_not_import_dask() -> None:
+    code = ("import sys, cleaner, cleaner.cli, cleaner.adapters, cleaner._batch\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('dask', 'distributed', 'datatrove', 'datasets', 'pandas'))\n"
+            "assert not bad, bad\n")
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
