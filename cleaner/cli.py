@@ -7,6 +7,7 @@ still cleaned); 2 usage or rule-file errors.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import sys
@@ -20,9 +21,12 @@ import click
 from ._batch import BatchOptions, Stats, default_jobs, run_batch
 from ._cleaner import Cleaner
 from ._errors import CleanerError, RuleError
+from ._fetch_cli import fetch_options
+from ._fetch_options import FetchOptions
 from .rules import Rule
 from .rules._check import check_example, example_cases, lint
 from .sources.jsonl import RecordFields
+from .sources.urls import is_url, read_url_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -119,22 +123,28 @@ def _names_folder(output: str) -> bool:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
 @batch_options
+@fetch_options
 @click.option("--stats", "stats_path", type=click.Path(path_type=Path), default=None,
               help="Also write the end-of-run summary as JSON to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="No end-of-run summary on stderr.")
 @rule_options
-def clean(sources: tuple[str, ...], batch: BatchOptions, stats_path: Path | None, quiet: bool,
-          cleaner: Cleaner) -> None:
+def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOptions,
+          url_list: str | None, stats_path: Path | None, quiet: bool, cleaner: Cleaner) -> None:
     """Clean SOURCES: .txt/.html files, folders of them (recursively), glob patterns, JSONL
-    (.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files, or - for stdin."""
-    one = len(sources) == 1 and (
+    (.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files, http(s):// URLs, or - for stdin."""
+    if not sources and url_list is None:
+        raise click.UsageError("give SOURCES to clean, or --urls FILE")
+    one = url_list is None and len(sources) == 1 and (
+        is_url(sources[0]) or
         sources[0] == "-" and batch.input_format == "auto"
         or os.path.isfile(sources[0]) and sources[0].endswith((".txt", ".html", ".htm")))
-    batch = replace(batch, header=not one and batch.fmt in ("text", "markdown"))
+    batch = replace(batch, header=not one and batch.fmt in ("text", "markdown"),
+                    fetch=fetch_options)
+    inputs = itertools.chain(sources, read_url_list(url_list) if url_list else ())
     try:
-        stats = run_batch(sources, cleaner, batch, sys.stdout.buffer,
+        stats = run_batch(inputs, cleaner, batch, sys.stdout.buffer,
                           lambda line: click.echo(line, err=True))
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
