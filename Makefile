@@ -40,6 +40,7 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/batch.py --skip-big
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis

@@ -21,7 +21,7 @@ _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
-_OPTIONS.max_mem = 256 << 20
+_OPTIONS.max_mem = 64 << 20
 _UNLIMITED = 1 << 30
 _LENGTH_BUCKETS = (6, 10, 16, 25, 40, 60, _UNLIMITED)
 
