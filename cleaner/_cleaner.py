@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ._errors import SourceError
 from ._model import Block, Cleaned, Verdict
+from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
 from .rules._select import compile_selectors
@@ -59,7 +59,7 @@ class Cleaner:
         from .html import extract_page
 
         page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
-        verdicts = tuple(self._engine.judge(page.blocks, _host(url)))
+        verdicts = tuple(self._engine.judge(page.blocks, host_of(url)))
         return Cleaned(
             tuple(page.blocks),
             verdicts,
@@ -74,7 +74,7 @@ class Cleaner:
     ) -> Cleaned:
         """Judge already segmented blocks (from text or from a web page)."""
         blocks = tuple(blocks)
-        verdicts = tuple(self._engine.judge(blocks, _host(url)))
+        verdicts = tuple(self._engine.judge(blocks, host_of(url)))
         title_index = _find_title(blocks, verdicts) if find_title else None
         title = blocks[title_index].text if title_index is not None else None
         return Cleaned(blocks, verdicts, title=title, title_index=title_index)
@@ -103,11 +103,3 @@ def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict]) -> int | N
         return None
     return first
 
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .._model import Block, BlockKind
+from .._urls import host_of
 from ..blocks import segment_text
 
 _BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "code", "table"})
@@ -307,12 +308,7 @@ def _chars(text: str) -> int:
 
 def site_key(url: str | None) -> str | None:
     """The part of a URL's host a site registers: ``news.example.co.uk`` -> ``example.co.uk``."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
+    host = host_of(url)
     if not host:
         return None
     labels = host.rstrip(".").split(".")

@@ -18,6 +18,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.metadata import examine_meta, extract_meta_json
 
+from .._urls import host_of
+
 _LOG = logging.getLogger(__name__)
 
 _DATE_META = etree.XPath(
@@ -111,12 +113,7 @@ def _clean(value: str | None) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
+    host = host_of(url)
     return host.removeprefix("www.") if host else None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -14,6 +13,7 @@ from lxml import html as lxml_html
 from .._decode import decode_html
 from .._errors import SourceError
 from .._model import Block, Removal
+from .._urls import host_of
 from ..rules._select import CompiledSelector
 from ._article import not_an_article, split_title
 from ._blocks import body_blocks
@@ -60,7 +60,7 @@ def extract_page(
     root = parsed.root
     notes = [n for n in (parsed.truncated, cap_size(root, len(text))) if n]
     deadline.check("parse")
-    pruned = prune(root, selectors, _host(url))
+    pruned = prune(root, selectors, host_of(url))
     meta = page_metadata(root, url)
     metadata = meta.fields
     if notes:
@@ -95,11 +95,3 @@ def _extract(root: lxml_html.HtmlElement) -> etree._Element | None:
     body: etree._Element | None = getattr(document, "body", None)
     return body
 
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None
