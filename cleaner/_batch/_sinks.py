@@ -23,11 +23,14 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-class StreamSink:
-    """Outputs to a binary stream, flushed every 64 kB or second (and at the end)."""
+class _BufferedSink:
+    """Buffers outputs and hands them to :meth:`_drain` in batches: past ``max_bytes``,
+    ``max_items`` outputs, or a second since the last batch (and at the end)."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
-        self.stream = stream
+    max_bytes = 1 << 16
+    max_items = 1 << 30
+
+    def __init__(self) -> None:
         self.buffer: list[bytes] = []
         self.size = 0
         self.flushed = time.monotonic()
@@ -36,50 +39,55 @@ class StreamSink:
         if item.output:
             self.buffer.append(item.output)
             self.size += len(item.output)
-        if self.size >= 1 << 16 or time.monotonic() - self.flushed >= 1.0:
+        if (self.size >= self.max_bytes or len(self.buffer) >= self.max_items
+                or time.monotonic() - self.flushed >= 1.0):
             self.flush()
 
     def flush(self) -> None:
-        if self.buffer:
-            self.stream.write(b"".join(self.buffer))
-            self.buffer, self.size = [], 0
-        self.stream.flush()
+        self._drain(b"".join(self.buffer))
+        self.buffer, self.size = [], 0
         self.flushed = time.monotonic()
+
+    def _drain(self, data: bytes) -> None:
+        raise NotImplementedError
 
     def close(self) -> None:
         self.flush()
 
 
-class FileSink:
+class StreamSink(_BufferedSink):
+    """Outputs to a binary stream, flushed every 64 kB or second (and at the end)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def _drain(self, data: bytes) -> None:
+        if data:
+            self.stream.write(data)
+        self.stream.flush()
+
+
+class FileSink(_BufferedSink):
     """Records appended to one file in durable batches (1 MB, 512 records or 1 s)."""
 
+    max_bytes = 1 << 20
+    max_items = 512
+
     def __init__(self, path: Path, append: bool) -> None:
+        super().__init__()
         self.path = path
         try:
             self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC),
                               0o644)
         except OSError as exc:
             raise SourceError(str(path), f"cannot write: {exc.strerror or exc}") from exc
-        self.buffer: list[bytes] = []
-        self.size = 0
-        self.flushed = time.monotonic()
 
-    def write(self, item: Outcome) -> None:
-        if item.output:
-            self.buffer.append(item.output)
-            self.size += len(item.output)
-        if (self.size >= 1 << 20 or len(self.buffer) >= 512
-                or time.monotonic() - self.flushed >= 1.0):
-            self.flush()
-
-    def flush(self) -> None:
-        data = b"".join(self.buffer)
+    def _drain(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view):]
         os.fsync(self.fd)
-        self.buffer, self.size = [], 0
-        self.flushed = time.monotonic()
 
     def close(self) -> None:
         self.flush()
