@@ -15,6 +15,7 @@ import ahocorasick
 import re2
 
 from ._load import Rule
+from ._prefilter import triggers
 
 _WS = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
@@ -84,14 +85,23 @@ class Hit:
 
 
 class TextMatcher:
-    """Finds, for one block, every phrase/pattern rule that matches it (before position gates)."""
+    """Finds, for one block, every phrase/pattern rule that matches it (before position gates).
+
+    Phrases and the patterns' literal triggers (see ``_prefilter``) share one Aho-Corasick pass
+    over the block's normalized text; a pattern runs only on blocks that show one of its
+    triggers. Patterns with no usable trigger go into RE2 sets, one per block-length bucket.
+    """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self._automaton = ahocorasick.Automaton()
         self._whole: dict[str, list[int]] = {}
         self._patterns: list[tuple[int, re2._Regexp]] = []
+        self._limits: list[int] = []
         phrase_rules: dict[str, list[tuple[int, int]]] = {}
+        triggered: dict[str, set[int]] = {}
+        lead: dict[str, set[int]] = {}
+        always: list[int] = []
         for index, rule in enumerate(self.rules):
             for phrase in rule.phrases:
                 if rule.match == "whole":
@@ -100,25 +110,37 @@ class TextMatcher:
                     key = normalize(phrase)
                     phrase_rules.setdefault(key, []).append((index, len(key)))
             if rule.pattern is not None:
+                k = len(self._patterns)
                 self._patterns.append((index, re2.compile(translate_pattern(rule.pattern), _OPTIONS)))
-        for key, value in phrase_rules.items():
-            self._automaton.add_word(key, value)
-        self._has_phrases = bool(phrase_rules)
+                self._limits.append(rule.max_words or _UNLIMITED)
+                found = triggers(rule.pattern)
+                if found is None:
+                    always.append(k)
+                    continue
+                for word in found.anywhere:
+                    triggered.setdefault(word, set()).add(k)
+                for word in found.lead:
+                    lead.setdefault(word, set()).add(k)
+        for key in phrase_rules.keys() | triggered.keys():
+            entries = tuple(phrase_rules.get(key, ()))
+            self._automaton.add_word(key, (entries, tuple(sorted(triggered.get(key, ())))))
+        self._scan = bool(phrase_rules or triggered)
+        if self._scan:
+            self._automaton.make_automaton()
+        self._lead = {key: tuple(sorted(ks)) for key, ks in lead.items()}
+        self._lead_lengths = sorted({len(key) for key in lead})
         # A block much longer than the longest whole-block phrase cannot be one of them.
         self._whole_len = max((len(k) for k in self._whole), default=-1) + 40
-        if self._has_phrases:
-            self._automaton.make_automaton()
-        self._sets = self._build_sets()
+        self._sets = self._build_sets(always)
 
-    def _build_sets(self) -> list[tuple[int, re2.Set, list[int]]]:
-        """A few RE2 sets by block length: the set for blocks of up to L words holds only the
-        patterns whose rule allows blocks longer than the previous limit, so a long paragraph
-        meets only the few patterns that apply to it. (Gates check ``max_words`` exactly.)"""
+    def _build_sets(self, always: list[int]) -> list[tuple[int, re2.Set, list[int]]]:
+        """A few RE2 sets by block length for the patterns with no trigger: the set for blocks of
+        up to L words holds only the patterns whose rule allows blocks longer than the previous
+        limit, so a long paragraph meets only the few patterns that apply to it."""
         sets = []
         previous = 0
         for limit in _LENGTH_BUCKETS:
-            members = [k for k, (i, _) in enumerate(self._patterns)
-                       if (self.rules[i].max_words or _UNLIMITED) > previous]
+            members = [k for k in always if self._limits[k] > previous]
             previous = limit
             if not members:
                 continue
@@ -143,30 +165,49 @@ class TextMatcher:
             whole = self._whole.get(_EDGE.sub("", low))
             if whole:
                 found.extend(Hit(i, None) for i in whole)
-        if self._has_phrases:
-            found.extend(self._phrase_hits(low))
+        lead = _lead(low)
+        candidates: set[int] = set()
+        if self._scan:
+            for end, (entries, patterns) in self._automaton.iter(low):
+                if patterns:
+                    candidates.update(patterns)
+                for index, length in entries:
+                    start = end - length + 1
+                    if not _bounded(low, start, end + 1):
+                        continue
+                    if self.rules[index].match == "start" and start != lead:
+                        continue
+                    found.append(Hit(index, None))
+        if self._lead and lead < len(low):
+            table = self._lead
+            for length in self._lead_lengths:
+                patterns = table.get(low[lead : lead + length])
+                if patterns:
+                    candidates.update(patterns)
         chosen = self._set_for(words)
         if chosen is not None:
-            patterns, members = chosen
-            for k in patterns.Match(text) or ():
-                index, compiled = self._patterns[members[k]]
-                m = compiled.search(text)
-                found.append(Hit(index, m.span() if m else None))
+            members = chosen[1]
+            candidates.update(members[k] for k in chosen[0].Match(text) or ())
+        for k in candidates:
+            if words > self._limits[k]:
+                continue
+            index, compiled = self._patterns[k]
+            m = compiled.search(text)
+            if m is not None:
+                found.append(Hit(index, m.span()))
         found.sort(key=lambda h: h.rule)
         return found
 
-    def _phrase_hits(self, low: str) -> list[Hit]:
-        found = []
-        lead = len(low) - len(_EDGE.sub("", low, count=1)) if low and not low[0].isalnum() else 0
-        for end, entries in self._automaton.iter(low):
-            for index, length in entries:
-                start = end - length + 1
-                if not _bounded(low, start, end + 1):
-                    continue
-                if self.rules[index].match == "start" and start != lead:
-                    continue
-                found.append(Hit(index, None))
-        return found
+
+def _lead(low: str) -> int:
+    """Where the first letter or digit of normalized text stands (its length when none does)."""
+    if low and low[0].isalnum():
+        return 0
+    m = _FIRST_ALNUM.search(low)
+    return m.start() if m else len(low)
+
+
+_FIRST_ALNUM = re.compile(r"[^\W_]")
 
 
 def _bounded(text: str, start: int, stop: int) -> bool:

@@ -1,0 +1,106 @@
+"""The literal prefilter may only skip blocks a pattern cannot match.
+
+Soundness is checked three ways: every drop example of every shipped pattern rule shows one of
+its triggers; on generated text built from the patterns' own words, a pattern never matches a
+block the prefilter would skip; and the matcher with prefilters finds exactly what running every
+pattern on every block finds.
+"""
+
+from __future__ import annotations
+
+import pytest
+import re2
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.rules._match import _OPTIONS, _lead, normalize, translate_pattern
+from cleaner.rules._prefilter import Triggers, triggers
+
+PATTERN_RULES = [r for r in cleaner.Cleaner().rules if r.pattern]
+
+
+def shows(found: Triggers, text: str) -> bool:
+    low = normalize(text)
+    lead = _lead(low)
+    return any(low.startswith(s, lead) for s in found.lead) or any(s in low for s in found.anywhere)
+
+
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
+def test_drop_examples_show_a_trigger(rule: cleaner.Rule) -> None:
+    found = triggers(rule.pattern or "")
+    if found is None:
+        pytest.skip("no prefilter: the pattern runs on every block")
+    compiled = re2.compile(translate_pattern(rule.pattern or ""), _OPTIONS)
+    for example in rule.examples_drop:
+        if compiled.search(example):
+            assert shows(found, example), example
+
+
+def test_most_shipped_patterns_get_a_prefilter() -> None:
+    with_triggers = [r.id for r in PATTERN_RULES if triggers(r.pattern or "") is not None]
+    assert len(with_triggers) >= 0.8 * len(PATTERN_RULES)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"^[^\pL\pN]*(?:read\s+more|see\s+also)\b", "» Read   More: x", True),
+        (r"^[^\pL\pN]*(?:read\s+more|see\s+also)\b", "We read more books", False),
+        (r"\bappeared\s+originally\s+on\b", "It APPEARED\toriginally on X.", True),
+        (r"\bappeared\s+originally\s+on\b", "It appeared first on X.", False),
+        (r"(?:©|\(c\))\s*\d{4}", "Text © 2024 Reuters", True),
+    ],
+)
+def test_triggers_on_simple_patterns(pattern: str, text: str, expected: bool) -> None:
+    found = triggers(pattern)
+    assert found is not None
+    assert shows(found, text) is expected
+
+
+@pytest.mark.parametrize("pattern", [r"^\d+$", r"^[^\pL\pN]+$", r"\w+", r"(?:a|b)c", r"\Qx\E"])
+def test_no_prefilter_when_nothing_selective_follows(pattern: str) -> None:
+    assert triggers(pattern) is None
+
+
+def _fragments() -> list[str]:
+    words: set[str] = set()
+    for rule in PATTERN_RULES:
+        found = triggers(rule.pattern or "")
+        if found is not None:
+            words.update(list(found.lead)[:8])
+            words.update(list(found.anywhere)[:8])
+        for example in rule.examples_drop[:3]:
+            words.update(example.split()[:6])
+    return sorted(words)
+
+
+_PIECES = st.sampled_from(_fragments() + [" ", "  ", "\t", ",", ".", ":", "»", "(", ")", "|", "©",
+                                           "2024", "The", "news", "Photo", "AP", "By", "\u00a0"])
+_COMPILED = [(r, re2.compile(translate_pattern(r.pattern or ""), _OPTIONS), triggers(r.pattern or ""))
+             for r in PATTERN_RULES]
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=12).map(" ".join))
+def test_prefilter_never_hides_a_match(text: str) -> None:
+    for rule, compiled, found in _COMPILED:
+        if found is not None and compiled.search(text):
+            assert shows(found, text), (rule.id, text)
+
+
+def test_matcher_equals_running_every_pattern() -> None:
+    engine = cleaner.Cleaner()._engine
+    matcher = engine.matcher
+    texts = [e for r in engine.text_rules for e in (*r.examples_drop, *r.examples_keep)]
+    for text in texts:
+        words = len(text.split())
+        got = {matcher.rules[h.rule].id for h in matcher.hits(text, words)
+               if matcher.rules[h.rule].pattern}
+        want = {r.id for r, compiled, _ in _COMPILED
+                if r in matcher.rules and compiled.search(text) and words <= (r.max_words or 10**9)}
+        assert got == want, text
+
+
+def test_pattern_python_cannot_read_has_no_prefilter() -> None:
+    assert triggers(r"subscribe\C+now") is None  # RE2's any-byte escape
