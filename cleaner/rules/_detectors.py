@@ -82,12 +82,12 @@ def _teaser_check(view: View, k: int, params: Params) -> bool:
     return _overlap(view, k) < max_overlap
 
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w{4,}")
 
 
 def _stems(text: str) -> set[str]:
     """Content words cut to five letters (a cheap stem that joins 'council' and 'councils')."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) >= 4 and not w.isdigit()}
+    return {w[:5] for w in _WORD.findall(text.lower()) if not w.isdigit()}
 
 
 def _overlap(view: View, k: int) -> float:

@@ -62,7 +62,7 @@ class RuleEngine:
     def _hits(self, block: Block, s: Shape) -> list[Hit]:
         if self._word_limit and s.words > self._word_limit:
             return []
-        return self.matcher.hits(block.text, s.words)
+        return self.matcher.hits(block.text, s.words, " ".join(s.tokens).lower())
 
     def _candidates(self, block: Block, s: Shape) -> list[Rule]:
         return [

@@ -128,7 +128,12 @@ class TextMatcher:
         if self._scan:
             self._automaton.make_automaton()
         self._lead = {key: tuple(sorted(ks)) for key, ks in lead.items()}
-        self._lead_lengths = sorted({len(key) for key in lead})
+        # The lengths worth looking up, by a trigger's first two characters (one-character
+        # triggers are looked up by themselves).
+        lengths: dict[str, set[int]] = {}
+        for key in lead:
+            lengths.setdefault(key[:2], set()).add(len(key))
+        self._lead_lengths = {head: tuple(sorted(ls)) for head, ls in lengths.items()}
         # A block much longer than the longest whole-block phrase cannot be one of them.
         self._whole_len = max((len(k) for k in self._whole), default=-1) + 40
         self._sets = self._build_sets(always)
@@ -157,10 +162,12 @@ class TextMatcher:
                 return patterns, members
         return None
 
-    def hits(self, text: str, words: int) -> list[Hit]:
-        """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order."""
+    def hits(self, text: str, words: int, low: str | None = None) -> list[Hit]:
+        """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order.
+        ``low`` is ``normalize(text)`` when the caller has it already."""
         found: list[Hit] = []
-        low = normalize(text)
+        if low is None:
+            low = normalize(text)
         if len(low) <= self._whole_len:
             whole = self._whole.get(_EDGE.sub("", low))
             if whole:
@@ -180,10 +187,11 @@ class TextMatcher:
                     found.append(Hit(index, None))
         if self._lead and lead < len(low):
             table = self._lead
-            for length in self._lead_lengths:
-                patterns = table.get(low[lead : lead + length])
-                if patterns:
-                    candidates.update(patterns)
+            for head in (low[lead], low[lead : lead + 2]):
+                for length in self._lead_lengths.get(head, ()):
+                    patterns = table.get(low[lead : lead + length])
+                    if patterns:
+                        candidates.update(patterns)
         chosen = self._set_for(words)
         if chosen is not None:
             members = chosen[1]
@@ -195,7 +203,8 @@ class TextMatcher:
             m = compiled.search(text)
             if m is not None:
                 found.append(Hit(index, m.span()))
-        found.sort(key=lambda h: h.rule)
+        if len(found) > 1:
+            found.sort(key=lambda h: h.rule)
         return found
 
 

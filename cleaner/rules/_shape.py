@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .._model import Block
 
@@ -25,15 +26,26 @@ _MINOR = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Shape:
     words: int
     terminal: bool
     """Ends like a sentence: full stop, question or exclamation mark (closing quotes aside)."""
-    title_ratio: float
-    """Share of the capitalisable non-minor words that start with a capital letter (computed
-    only for blocks of 5 to 40 words that do not end in a full stop, the only ones it decides)."""
-    colon_or_quote: bool
+    text: str = field(repr=False, compare=False)
+    tokens: list[str] = field(repr=False, compare=False, default_factory=list)
+    """The text split at white space."""
+
+    @cached_property
+    def title_ratio(self) -> float:
+        """Share of the capitalisable non-minor words that start with a capital letter (0 for
+        blocks outside 5 to 40 words or ending in a full stop, which it never decides)."""
+        tokens = self.tokens
+        end = self.text.rstrip().rstrip(_CLOSERS).rstrip()
+        return _title_ratio(tokens) if 5 <= len(tokens) <= 40 and not end.endswith(".") else 0.0
+
+    @cached_property
+    def colon_or_quote(self) -> bool:
+        return not _MARKS.isdisjoint(self.text)
 
     @property
     def body_like(self) -> bool:
@@ -46,20 +58,17 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 def word_count(text: str, tokens: list[str]) -> int:
     """Tokens between spaces; for Chinese, Japanese and Korean, about two characters a word."""
-    if text.isascii():
+    if text.isascii() or max(text) < "\u3040":  # no CJK character can occur
         return len(tokens)
     return max(len(tokens), len(_CJK.findall(text)) // 2)
 
 
 def shape(block: Block) -> Shape:
+    """Word count and closing punctuation now; title case and marks when a detector asks."""
     text = block.text
     tokens = text.split()
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
-    terminal = end.endswith(_TERMINAL)
-    # Title case only matters for headline-length blocks; long paragraphs skip the word loop.
-    ratio = _title_ratio(tokens) if 5 <= len(tokens) <= 40 and not end.endswith(".") else 0.0
-    marks = not _MARKS.isdisjoint(text)
-    return Shape(word_count(text, tokens), terminal, ratio, marks)
+    return Shape(word_count(text, tokens), end.endswith(_TERMINAL), text, tokens)
 
 
 def _title_ratio(tokens: list[str]) -> float:
@@ -77,7 +86,7 @@ def _title_ratio(tokens: list[str]) -> float:
 
 def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ratio: float) -> bool:
     """Title case, headline length, no closing full stop."""
-    if not min_words <= s.words <= max_words or s.title_ratio < min_ratio:
+    if not min_words <= s.words <= max_words or (min_ratio > 0 and s.title_ratio < min_ratio):
         return False
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
     return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))
