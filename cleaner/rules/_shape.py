@@ -58,7 +58,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 def word_count(text: str, tokens: list[str]) -> int:
     """Tokens between spaces; for Chinese, Japanese and Korean, about two characters a word."""
-    if text.isascii() or max(text) < "\u3040":  # no CJK character can occur
+    if text.isascii() or _CJK.search(text) is None:
         return len(tokens)
     return max(len(tokens), len(_CJK.findall(text)) // 2)
 
