@@ -134,11 +134,37 @@ def is_page_dump(view: View, params: Params) -> bool:
 
 
 def _page_chrome(view: View, params: Params) -> set[int]:
-    """On a page dump, everything outside the run of blocks with the most prose in it."""
+    """On a page dump, everything outside the run of blocks with the most prose in it.
+
+    The run ends early at an *end marker* — a block that a rule named in ``end_rules`` (by id
+    prefix) drops, such as a comment-section or "Related stories" header — once at least
+    ``end_after`` of the run's prose stands before it: what follows such a header is the
+    readers' comments or other articles, however much prose they hold."""
     if not is_page_dump(view, params):
         return set()
     start, stop = _main_region(view, params)
+    stop = _end_marker(view, params, start, stop)
     return set(range(start)) | set(range(stop, len(view.blocks)))
+
+
+def _end_marker(view: View, params: Params, start: int, stop: int) -> int:
+    prefixes = tuple(params.get("end_rules", ()))
+    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
+    if not prefixes or not dropped:
+        return stop
+    prose = [_prose_words(view.shapes[k]) for k in range(start, stop)]
+    needed = float(params.get("end_after", 0.5)) * sum(prose)
+    before = 0
+    for k in range(start, stop):
+        rule_id = dropped.get(k)
+        if rule_id is not None and rule_id.startswith(prefixes) and before >= needed > 0:
+            return k
+        before += prose[k - start]
+    return stop
+
+
+def _prose_words(s: Shape) -> int:
+    return s.words if (s.terminal and s.words >= 8) or s.words >= 20 else 0
 
 
 def _main_region(view: View, params: Params) -> tuple[int, int]:

@@ -53,6 +53,7 @@ class RuleEngine:
                 found = self._first_rule(view, k, hits[i], detect[i], host)
                 if found is not None:
                     self._drop(view, active, k, found, dropped)
+            view.memo["dropped-by"] = {position[i]: v.rule_id or "" for i, v in dropped.items()}
             self._document_pass(view, active, host, dropped)
             if not dropped:
                 return verdicts
