@@ -22,8 +22,7 @@ PATTERN_RULES = [r for r in cleaner.Cleaner().rules if r.pattern]
 
 def shows(found: Triggers, text: str) -> bool:
     low = normalize(text)
-    lead = _lead(low)
-    return any(low.startswith(s, lead) for s in found.lead) or any(s in low for s in found.anywhere)
+    return found.shown_in(low, _lead(low))
 
 
 @pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
@@ -58,7 +57,22 @@ def test_triggers_on_simple_patterns(pattern: str, text: str, expected: bool) ->
     assert shows(found, text) is expected
 
 
-@pytest.mark.parametrize("pattern", [r"^\d+$", r"^[^\pL\pN]+$", r"\w+", r"(?:a|b)c", r"\Qx\E"])
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"^[^\pL\pN]+$", ", , , ,", True),
+        (r"^[^\pL\pN]+$", ", , a ,", False),
+        (r"^[^\pL\pN]*\d+\s+comments$", "» 12 comments", True),
+        (r"^[^\pL\pN]*\d+\s+comments$", "Twelve comments", False),
+    ],
+)
+def test_lead_markers(pattern: str, text: str, expected: bool) -> None:
+    found = triggers(pattern)
+    assert found is not None
+    assert shows(found, text) is expected
+
+
+@pytest.mark.parametrize("pattern", [r"^\w+$", r"^[a-z]{2}\d$", r"\w+", r"(?:a|b)c", r"\Qx\E"])
 def test_no_prefilter_when_nothing_selective_follows(pattern: str) -> None:
     assert triggers(pattern) is None
 

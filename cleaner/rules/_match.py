@@ -15,7 +15,7 @@ import ahocorasick
 import re2
 
 from ._load import Rule
-from ._prefilter import triggers
+from ._prefilter import DIGIT, END, triggers
 
 _WS = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
@@ -127,6 +127,8 @@ class TextMatcher:
         self._scan = bool(phrase_rules or triggered)
         if self._scan:
             self._automaton.make_automaton()
+        self._lead_digit = tuple(sorted(lead.pop(DIGIT, ())))
+        self._lead_end = tuple(sorted(lead.pop(END, ())))
         self._lead = {key: tuple(sorted(ks)) for key, ks in lead.items()}
         # The lengths worth looking up, by a trigger's first two characters (one-character
         # triggers are looked up by themselves).
@@ -185,6 +187,10 @@ class TextMatcher:
                     if self.rules[index].match == "start" and start != lead:
                         continue
                     found.append(Hit(index, None))
+        if lead == len(low):
+            candidates.update(self._lead_end)
+        elif low[lead].isdigit():
+            candidates.update(self._lead_digit)
         if self._lead and lead < len(low):
             table = self._lead
             for head in (low[lead], low[lead : lead + 2]):

@@ -38,13 +38,43 @@ class Triggers:
     anywhere: frozenset[str]
     """Every match contains one of these. A pattern may have both kinds (one per alternative)."""
 
+    def shown_in(self, low: str, lead: int) -> bool:
+        """Could the pattern match a block whose normalized text is ``low``, with its first
+        letter or digit at ``lead``? (The reference for the matcher's faster tables.)"""
+        if any(s in low for s in self.anywhere):
+            return True
+        if lead >= len(low):
+            return END in self.lead
+        if low[lead].isdigit() and DIGIT in self.lead:
+            return True
+        return any(low.startswith(s, lead) for s in self.lead if s not in (DIGIT, END))
+
+
+class _TooComplex(Exception):
+    """The analysis took more steps than a prefilter is worth."""
+
+
+_BUDGET = 20_000
+_steps = [0]
+
+
+def _step() -> None:
+    _steps[0] += 1
+    if _steps[0] > _BUDGET:
+        raise _TooComplex
+
 
 def triggers(pattern: str) -> Triggers | None:
     """The pattern's triggers, or None when it must run on every block."""
+    _steps[0] = 0
     try:
-        parsed = _p.parse(_python_spelling(pattern), 0)
-    except (re.error, OverflowError, RecursionError, ValueError):
+        return _triggers(pattern)
+    except (_TooComplex, re.error, OverflowError, RecursionError, ValueError):
         return None
+
+
+def _triggers(pattern: str) -> Triggers | None:
+    parsed = _p.parse(_python_spelling(pattern), 0)
     items = list(parsed)
     branches = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is _c.BRANCH else [items]
     lead: set[str] = set()
@@ -62,7 +92,8 @@ def _branch_triggers(items: list[Node]) -> tuple[str, set[str]] | None:
     if items and items[0] == (_c.AT, _c.AT_BEGINNING):
         first = _first(items[1:], lead=True)
         first = _matchable(first) if first is not None else None
-        if first is not None and all(s[:1].isalnum() for s in first) and _selective(first, 1):
+        if first is not None and all(s[:1].isalnum() or s in (DIGIT, END) for s in first) \
+                and _selective(first, 1):
             return "lead", first
     required = _required(items)
     required = _matchable(required) if required is not None else None
@@ -110,9 +141,9 @@ def _python_spelling(pattern: str) -> str:
 
 
 def _skips_punctuation(node: Node) -> bool:
-    """A starred class that cannot match a letter or digit (``[^\\pL\\pN]*``, ``\\s*``, ``\\W*``)."""
+    """A repeated class that cannot match a letter or digit (``[^\\pL\\pN]*``, ``\\s+``, ``\\W*``)."""
     op, av = node
-    if op not in (_c.MAX_REPEAT, _c.MIN_REPEAT) or av[0] != 0:
+    if op not in (_c.MAX_REPEAT, _c.MIN_REPEAT):
         return False
     body = list(av[2])
     if len(body) != 1:
@@ -122,6 +153,23 @@ def _skips_punctuation(node: Node) -> bool:
 
 _PROBES = "aZzéßöñçøłяαΩ中ا0٣²"
 """Letters and digits of several scripts: a class that matches none of them skips punctuation."""
+_NOT_DIGITS = _PROBES.replace("0", "").replace("٣", "").replace("²", "") + " .,-/:(#+_"
+
+DIGIT = "\x00"
+"""A lead trigger: the block's first letter or digit is a digit."""
+END = "\x01"
+"""A lead trigger: the block has no letter or digit at all."""
+
+
+def _digit_class(node: Node) -> bool:
+    """A class (or a repeat of one) that matches digits and nothing else."""
+    op, av = node
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        body = list(av[2])
+        return av[0] >= 1 and len(body) == 1 and _digit_class(body[0])
+    if op not in (_c.IN, _c.CATEGORY):
+        return False
+    return _class_matches(node, "7") and not any(_class_matches(node, ch) for ch in _NOT_DIGITS)
 
 
 def _class_matches(node: Node, ch: str) -> bool:
@@ -246,39 +294,59 @@ def _nullable(items: Sequence[Node]) -> bool:
 def _first(items: Sequence[Node], lead: bool = False) -> set[str] | None:
     """Non-empty strings one of which begins every match of the items (None: no such set).
     With ``lead``, punctuation-skipping classes before the first string are passed over."""
+    _step()
     prefix = {""}
     for i, (op, av) in enumerate(items):
-        if op is _c.AT or (lead and prefix == {""} and _skips_punctuation((op, av))):
+        if lead and prefix == {""}:
+            if _skips_punctuation((op, av)):
+                continue
+            if op is _c.AT and av in (_c.AT_END, _c.AT_END_STRING):
+                return {END}
+            if _digit_class((op, av)):
+                return {DIGIT}
+        if op is _c.AT:
             continue
         exact = _exact([(op, av)])
         if exact is not None:
             extended = _cut(a + b for a in prefix for b in exact)
             if extended is None:
                 break
-            prefix = extended
+            # The lead position is a letter or digit: white space before it never counts.
+            prefix = {p.lstrip() for p in extended} if lead else extended
             continue
-        return _join(prefix, lambda: _first_of(items[i:], lead and prefix == {""}))
+        return _join(prefix, items[i:], lead)
     if "" in prefix:
         return None
     return prefix
 
 
-def _join(prefix: set[str], rest: Any) -> set[str] | None:
-    """Each prefix extended by the first strings of what follows; where those are unknown, the
-    non-empty prefixes alone (or None when a path has no prefix yet)."""
-    after = rest()
-    if after is not None:
-        joined = _cut(p + a for p in prefix for a in after)
-        if joined is not None:
-            return joined
+def _join(prefix: set[str], rest: Sequence[Node], lead: bool) -> set[str] | None:
+    """The first strings of ``prefix`` followed by ``rest`` (whose first item is not exact):
+    each non-empty prefix extended by the first strings of ``rest`` where those are known; an
+    empty prefix replaced by them (at the lead position still, so markers may apply)."""
+    out: set[str] = set()
     if "" in prefix:
-        return None
-    return prefix
+        first = _first_of(rest, lead)
+        if first is None:
+            return None
+        out |= first
+    longer = [p for p in prefix if p]
+    if longer:
+        # Extending short prefixes ("th" of "this|the") keeps them selective; long ones are.
+        after = _first_of(rest, False) if min(map(len, longer)) < 4 else None
+        extended = _cut(p + a for p in longer for a in after) if after is not None else None
+        out.update(extended if extended is not None else longer)
+    return _cut(out)
 
 
 def _first_of(items: Sequence[Node], lead: bool) -> set[str] | None:
     """First strings where ``items[0]`` is not an exact set."""
+    _step()
     (op, av), rest = items[0], list(items[1:])
+    if lead and _digit_class((op, av)):
+        return {DIGIT}
+    if lead and _skips_punctuation((op, av)):
+        return _first(rest, lead)
     if op is _c.SUBPATTERN:
         return _first(list(av[3]) + rest, lead)
     if op is _c.BRANCH:
@@ -305,15 +373,24 @@ def _first_of(items: Sequence[Node], lead: bool) -> set[str] | None:
 
 def _required(items: Sequence[Node]) -> set[str] | None:
     """Strings one of which occurs in every match of the items; the most selective found."""
+    _step()
     options: list[set[str]] = []
     run: list[Node] = []
 
     def close_run() -> None:
-        if run:
-            exact = _exact(run)
-            if exact is not None and "" not in exact:
-                options.append({s for s in exact})
-            run.clear()
+        # The longest stretches of the run whose strings stay few enough to list.
+        product = {""}
+        for node in run:
+            one = _exact([node]) or {""}
+            joined = {a + b for a in product for b in one}
+            if len(joined) > _MAX_SET:
+                if "" not in product:
+                    options.append(product)
+                joined = one
+            product = joined
+        if "" not in product:
+            options.append(product)
+        run.clear()
 
     for op, av in items:
         if _exact([(op, av)]) is not None:
