@@ -62,8 +62,11 @@ def test_triggers_on_simple_patterns(pattern: str, text: str, expected: bool) ->
     [
         (r"^[^\pL\pN]+$", ", , , ,", True),
         (r"^[^\pL\pN]+$", ", , a ,", False),
-        (r"^[^\pL\pN]*\d+\s+comments$", "» 12 comments", True),
-        (r"^[^\pL\pN]*\d+\s+comments$", "Twelve comments", False),
+        (r"^[^\pL\pN]*\d+\s*[km]?$", "» 12k", True),
+        (r"^[^\pL\pN]*\d+\s*[km]?$", "Twelve", False),
+        # A digit at the start is weak: a required word is preferred when there is one.
+        (r"^[^\pL\pN]*\d+\s+comments$", "Twelve comments", True),
+        (r"^[^\pL\pN]*\d+\s+comments$", "12 replies", False),
     ],
 )
 def test_lead_markers(pattern: str, text: str, expected: bool) -> None:

@@ -89,15 +89,25 @@ def _triggers(pattern: str) -> Triggers | None:
 
 
 def _branch_triggers(items: list[Node]) -> tuple[str, set[str]] | None:
+    """Lead triggers for an anchored branch, unless they are weak (a digit, a word of one or two
+    letters) and a required word of four letters or more is known; else required strings."""
+    lead: set[str] | None = None
     if items and items[0] == (_c.AT, _c.AT_BEGINNING):
-        first = _first(items[1:], lead=True)
-        first = _matchable(first) if first is not None else None
-        if first is not None and all(s[:1].isalnum() or s in (DIGIT, END) for s in first) \
-                and _selective(first, 1):
-            return "lead", first
+        lead = _first(items[1:], lead=True)
+        lead = _matchable(lead) if lead is not None else None
+        if lead is not None and not (
+            all(s[:1].isalnum() or s in (DIGIT, END) for s in lead) and _selective(lead, 1)
+        ):
+            lead = None
     required = _required(items)
     required = _matchable(required) if required is not None else None
-    if required is not None and _selective(required, 3):
+    if required is not None and not _selective(required, 3):
+        required = None
+    if lead is not None:
+        weak = any(s == DIGIT or len(s) < 3 for s in lead)
+        if not (weak and required is not None and min(map(len, required)) >= 4):
+            return "lead", lead
+    if required is not None:
         return "anywhere", required
     return None
 
