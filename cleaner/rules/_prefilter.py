@@ -71,6 +71,8 @@ def triggers(pattern: str) -> Triggers | None:
         return _triggers(pattern)
     except (_TooComplex, re.error, OverflowError, RecursionError, ValueError):
         return None
+    finally:
+        _memo.clear()
 
 
 def _triggers(pattern: str) -> Triggers | None:
@@ -225,39 +227,54 @@ def _exact(items: Sequence[Node]) -> set[str] | None:
     """Every string the items match *in normalized text*, lower-cased, when that is a small
     finite set. Normalized text has one space for any run of white space, so ``\\s+`` is " "."""
     result = {""}
-    for op, av in items:
-        if _is_space((op, av)):
-            options: set[str] | None = {" "}
-        elif op is _c.LITERAL:
-            options = {chr(av).lower()}
-        elif op is _c.SUBPATTERN:
-            options = _exact(list(av[3]))
-        elif op is _c.BRANCH:
-            options = set()
-            for branch in av[1]:
-                one = _exact(list(branch))
-                if one is None:
-                    return None
-                options |= one
-        elif op is _c.IN and av and all(item[0] is _c.LITERAL for item in av):
-            options = {chr(item[1]).lower() for item in av}
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and _is_space_body(av[2]):
-            options = {" "} if av[0] >= 1 else {"", " "}
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[1] <= 2:
-            one = _exact(list(av[2]))
-            if one is None:
-                return None
-            options = set()
-            for count in range(av[0], av[1] + 1):
-                options |= _power(one, count)
+    for node in items:
+        cached = _memo.get(id(node))
+        if cached is not None and cached[0] is node:
+            options = cached[1]
         else:
-            return None
+            options = _exact_node(node)
+            _memo[id(node)] = (node, options)  # the node is kept, so its id is not reused
         if options is None:
             return None
         result = {a + b for a in result for b in options}
         if len(result) > _MAX_SET:
             return None
     return result
+
+
+_memo: dict[int, tuple[Node, set[str] | None]] = {}
+"""``_exact_node`` by node, for the pattern being analysed (nodes live as long as its tree)."""
+
+
+def _exact_node(node: Node) -> set[str] | None:
+    op, av = node
+    if _is_space((op, av)):
+        options: set[str] | None = {" "}
+    elif op is _c.LITERAL:
+        options = {chr(av).lower()}
+    elif op is _c.SUBPATTERN:
+        options = _exact(list(av[3]))
+    elif op is _c.BRANCH:
+        options = set()
+        for branch in av[1]:
+            one = _exact(list(branch))
+            if one is None:
+                return None
+            options |= one
+    elif op is _c.IN and av and all(item[0] is _c.LITERAL for item in av):
+        options = {chr(item[1]).lower() for item in av}
+    elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and _is_space_body(av[2]):
+        options = {" "} if av[0] >= 1 else {"", " "}
+    elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[1] <= 2:
+        one = _exact(list(av[2]))
+        if one is None:
+            return None
+        options = set()
+        for count in range(av[0], av[1] + 1):
+            options |= _power(one, count)
+    else:
+        return None
+    return options if options is None or len(options) <= _MAX_SET else None
 
 
 def _is_space(node: Node) -> bool:
@@ -316,7 +333,7 @@ def _first(items: Sequence[Node], lead: bool = False) -> set[str] | None:
                 return {DIGIT}
         if op is _c.AT:
             continue
-        exact = _exact([(op, av)])
+        exact = _exact([items[i]])
         if exact is not None:
             extended = _cut(a + b for a in prefix for b in exact)
             if extended is None:
@@ -402,9 +419,10 @@ def _required(items: Sequence[Node]) -> set[str] | None:
             options.append(product)
         run.clear()
 
-    for op, av in items:
-        if _exact([(op, av)]) is not None:
-            run.append((op, av))
+    for node in items:
+        op, av = node
+        if _exact([node]) is not None:
+            run.append(node)
             continue
         close_run()
         if op is _c.SUBPATTERN:
