@@ -37,9 +37,8 @@ def segment_text(text: str) -> list[Block]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    if previous.endswith(_SENTENCE_END) or _BULLET.match(line):
-        return False
-    return line[0].islower()
+    # A line starting in lower case cannot start with a bullet, so no bullet test is needed.
+    return line[0].islower() and not previous.endswith(_SENTENCE_END)
 
 
 def _flush(lines: list[str], blocks: list[Block]) -> None:

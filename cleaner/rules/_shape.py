@@ -26,7 +26,7 @@ _MINOR = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Shape:
     words: int
     terminal: bool
