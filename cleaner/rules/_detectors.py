@@ -129,8 +129,11 @@ def is_page_dump(view: View, params: Params) -> bool:
     n = len(view.blocks)
     if n < int(params.get("min_blocks", 12)) or view.blocks[0].from_html:
         return False
-    menu = sum(1 for b, s in zip(view.blocks, view.shapes) if menu_like(b, s))
-    return menu >= float(params.get("min_share", 0.35)) * n
+    menu = view.memo.get("menu-like")
+    if menu is None:  # the same count for every detector of this pass
+        menu = view.memo["menu-like"] = sum(
+            1 for b, s in zip(view.blocks, view.shapes) if menu_like(b, s))
+    return bool(menu >= float(params.get("min_share", 0.35)) * n)
 
 
 def _page_chrome(view: View, params: Params) -> set[int]:
