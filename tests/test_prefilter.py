@@ -8,6 +8,8 @@ pattern on every block finds.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import re2
 from hypothesis import HealthCheck, given, settings
@@ -121,3 +123,46 @@ def test_matcher_equals_running_every_pattern() -> None:
 
 def test_pattern_python_cannot_read_has_no_prefilter() -> None:
     assert triggers(r"subscribe\C+now") is None  # RE2's any-byte escape
+
+
+# Random patterns from a small grammar, random texts: a match must always show a trigger.
+_WORDS = ["abc", "bca", "cab", "ab c", "aab", "ca"]
+_ATOMS = st.sampled_from([r"\s+", r"\s*", "[ab]", r"\d", r"\d+", r"\w", " ", ".", r"\b", "[.,]"])
+
+
+def _regex() -> st.SearchStrategy[str]:
+    leaf = st.one_of(st.sampled_from(_WORDS).map(re.escape), _ATOMS)
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=4).map("".join),
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+            st.tuples(inner, st.sampled_from(["?", "+", "*", "{1,2}", "{0,3}"])).map(
+                lambda t: f"(?:{t[0]}){t[1]}"),
+        ),
+        max_leaves=8,
+    )
+
+
+_PATTERNS = st.tuples(st.sampled_from(["", "^", r"^[^\pL\pN]*", r"^\s*"]), _regex(),
+                      st.sampled_from(["", "$", r"[^\pL\pN]*$"])).map("".join)
+_TEXTS = st.lists(st.sampled_from(["a", "b", "c", "A", "B", "C", " ", "  ", "\t", ".", ",", "1",
+                                   "22", "»", "abc", "bca", "cab", "AB C"]), max_size=14).map("".join)
+
+
+def _python(pattern: str) -> str:
+    """The same pattern in Python's syntax, to generate texts that match it."""
+    return pattern.replace(r"[^\pL\pN]", r"[\W_]")
+
+
+@settings(max_examples=1500, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.data())
+def test_prefilter_sound_on_random_patterns(data: st.DataObject) -> None:
+    pattern = data.draw(_PATTERNS)
+    found = triggers(pattern)
+    if found is None:
+        return
+    text = data.draw(st.one_of(_TEXTS, st.from_regex(_python(pattern))))
+    compiled = re2.compile(translate_pattern(pattern), _OPTIONS)
+    if compiled.search(text):
+        assert shows(found, text), (pattern, text, found)
