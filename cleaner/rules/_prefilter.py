@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,12 +255,7 @@ def _exact_node(node: Node) -> set[str] | None:
     elif op is _c.SUBPATTERN:
         options = _exact(list(av[3]))
     elif op is _c.BRANCH:
-        options = set()
-        for branch in av[1]:
-            one = _exact(list(branch))
-            if one is None:
-                return None
-            options |= one
+        options = _union(av[1], _exact)
     elif op is _c.IN and av and all(item[0] is _c.LITERAL for item in av):
         options = {chr(item[1]).lower() for item in av}
     elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and _is_space_body(av[2]):
@@ -289,6 +284,17 @@ def _is_space(node: Node) -> bool:
 def _is_space_body(body: Any) -> bool:
     items = list(body)
     return len(items) == 1 and _is_space(items[0])
+
+
+def _union(parts: Iterable[Any], analyse: Callable[[list[Node]], set[str] | None]) -> set[str] | None:
+    """The union of ``analyse`` over the alternatives ``parts``; None once one is unknown."""
+    out: set[str] = set()
+    for part in parts:
+        one = analyse(list(part))
+        if one is None:
+            return None
+        out |= one
+    return out
 
 
 def _power(strings: set[str], count: int) -> set[str]:
@@ -377,13 +383,8 @@ def _first_of(items: Sequence[Node], lead: bool) -> set[str] | None:
     if op is _c.SUBPATTERN:
         return _first(list(av[3]) + rest, lead)
     if op is _c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            one = _first(list(branch) + rest, lead)
-            if one is None:
-                return None
-            out |= one
-        return _cut(out)
+        out = _union(av[1], lambda branch: _first(branch + rest, lead))
+        return _cut(out) if out is not None else None
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
         body = list(av[2])
         if _nullable(body):
@@ -428,13 +429,7 @@ def _required(items: Sequence[Node]) -> set[str] | None:
         if op is _c.SUBPATTERN:
             found = _required(list(av[3]))
         elif op is _c.BRANCH:
-            found = set()
-            for branch in av[1]:
-                one = _required(list(branch))
-                if one is None:
-                    found = None
-                    break
-                found |= one
+            found = _union(av[1], _required)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
             found = _required(list(av[2]))
         else:
