@@ -94,5 +94,10 @@ def _paragraph_chars(element: lxml_html.HtmlElement) -> int:
     return sum(len(t.strip()) for t in _PARAGRAPH_TEXT(element))
 
 
+def page_text_chars(element: lxml_html.HtmlElement) -> int:
+    """Characters of visible text (no white space), scripts and styles left out."""
+    return _text_chars(element)
+
+
 def _text_chars(element: lxml_html.HtmlElement) -> int:
     return sum(len(t.strip()) for t in _VISIBLE_TEXT(element))
