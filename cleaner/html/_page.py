@@ -21,7 +21,7 @@ from ._blocks import body_blocks
 from ._deadline import Deadline
 from ._meta import page_metadata
 from ._parse import cap_size, parse_html
-from ._prune import page_text_chars, prune
+from ._prune import link_text_chars, page_text_chars, prune
 
 EMPTY = "empty document"
 ABOVE_HEADLINE = "navigation.above-headline"
@@ -78,12 +78,12 @@ def extract_page(
 
 def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
     """The main content's blocks: trafilatura in recall mode, or, when that takes a small part
-    of a page that is nearly all text, its balanced mode (whose own fallbacks, justext among
-    them, reach text in layouts without article markup: old table and frame pages)."""
+    of a page that is nearly all text (few links), its balanced mode (whose own fallbacks,
+    justext among them, reach text in layouts without article markup: old table pages)."""
     blocks = _blocks_of(_extract(root, recall=True), url)
     taken = _block_chars(blocks)
     page = page_text_chars(root)
-    if taken >= FALLBACK_BELOW * page:
+    if taken >= FALLBACK_BELOW * page or link_text_chars(root) > FALLBACK_MAX_LINKS * page:
         return blocks
     other = _blocks_of(_extract(root, recall=False), url)
     found = _block_chars(other)
@@ -95,6 +95,8 @@ def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
 FALLBACK_BELOW = 0.45
 """The balanced extraction is tried when recall mode took less than this share of the page's
 text..."""
+FALLBACK_MAX_LINKS = 0.25
+"""...of a page with little link text (more is navigation around an article recall mode found)..."""
 FALLBACK_GAIN = 2.0
 """...and taken when it finds at least this many times as much text..."""
 FALLBACK_COVER = 0.6

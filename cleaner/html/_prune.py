@@ -16,6 +16,7 @@ MAX_SHARE = 0.5
 """An element holding more than this share of the page's paragraph text is never pruned."""
 _NEVER = frozenset({"html", "head", "body"})
 _PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
+_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 _VISIBLE_TEXT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
     smart_strings=False,
@@ -97,6 +98,11 @@ def _paragraph_chars(element: lxml_html.HtmlElement) -> int:
 def page_text_chars(element: lxml_html.HtmlElement) -> int:
     """Characters of visible text (no white space), scripts and styles left out."""
     return _text_chars(element)
+
+
+def link_text_chars(element: lxml_html.HtmlElement) -> int:
+    """Characters of the text in links."""
+    return sum(len(t.strip()) for t in _LINK_TEXT(element))
 
 
 def _text_chars(element: lxml_html.HtmlElement) -> int:
