@@ -274,6 +274,27 @@ def test_block_kinds_levels_and_links() -> None:
     assert not any("](" in text or "[" in text for text in blocks)
 
 
+def test_blocks_carry_the_class_and_id_tokens_of_their_source_element() -> None:
+    body = (
+        '<div id="story" class="Article-Body">'
+        + '<p class="lead intro">' + BODY[0] + "</p>"
+        + paragraphs(BODY[1:3])
+        + '<h2 class="section-title">What changes for passengers</h2>'
+        + '<ul class="facts"><li>Earlier first crossing at half past five</li></ul>'
+        + paragraphs(BODY[3:])
+        + "</div>"
+    )
+    blocks = {b.text: b for b in extract(page(body)).blocks}
+    assert blocks[BODY[0]].classes == ("lead", "intro", "article-body", "story")
+    assert blocks[BODY[1]].classes == ("article-body", "story")
+    assert blocks["What changes for passengers"].classes[0] == "section-title"
+    assert blocks["Earlier first crossing at half past five"].classes == (
+        "facts",
+        "article-body",
+        "story",
+    )
+
+
 def test_words_around_links_keep_their_spaces() -> None:
     body = (
         paragraphs(BODY[:3])

@@ -18,6 +18,7 @@ from .._urls import host_of
 from ..rules._select import CompiledSelector
 from ._article import not_an_article, split_title
 from ._blocks import body_blocks
+from ._classes import with_classes
 from ._deadline import Deadline
 from ._meta import page_metadata
 from ._parse import cap_size, parse_html
@@ -73,7 +74,9 @@ def extract_page(
         metadata["title"] = headline.text
     pruned.extend(Removal(ABOVE_HEADLINE, "navigation", b.text) for b in headline.above)
     reason = not_an_article(root, headline.body, url)
-    return Page([] if reason else headline.body, metadata, pruned, reason)
+    if reason:
+        return Page([], metadata, pruned, reason)
+    return Page(with_classes(headline.body, root), metadata, pruned)
 
 
 def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
