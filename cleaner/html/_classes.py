@@ -29,10 +29,10 @@ SOURCE_TAGS = (
     "dd",
     "dt",
     "figcaption",
-    "td",
-    "th",
 )
-"""Elements a block is extracted from."""
+"""Elements a block is extracted from. Not table cells: a data row is one block of several
+cells, and a layout cell holds the whole page (its text, measured for every cell of a nested
+layout, costs more than the extraction)."""
 ANCESTORS = 2
 """Besides the element's own tokens, those of this many elements above it."""
 _TEXT = etree.XPath("string()", smart_strings=False)
