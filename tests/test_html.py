@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 import cleaner
 from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
+from cleaner.html._chunks import join_chunks
 from cleaner.rules._select import CompiledSelector, compile_selectors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -293,6 +295,33 @@ def test_blocks_carry_the_class_and_id_tokens_of_their_source_element() -> None:
         "article-body",
         "story",
     )
+
+
+def test_an_article_body_split_by_ad_rails_is_extracted_whole() -> None:
+    def chunk(texts: Sequence[str]) -> str:
+        return (
+            '<div class="grid"><div class="article__body">'
+            + paragraphs(texts)
+            + '</div><div class="rail">Advertisement</div></div>'
+        )
+
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><main><h1>{TITLE}</h1>"
+        f'<div class="chunks">{chunk(BODY[:2])}{chunk(BODY[2:4])}{chunk(BODY[4:])}</div>'
+        "</main></body></html>"
+    )
+    assert texts(extract(html)) == BODY
+
+
+def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
+    posts = "".join(
+        f'<section><article><h2>Post {n}</h2><div class="entry-content"><p>{text}</p></div>'
+        "</article></section>"
+        for n, text in enumerate(BODY)
+    )
+    html = f"<html><head><title>Blog</title></head><body><main>{posts}</main></body></html>"
+    root = lxml_html.document_fromstring(html)
+    assert join_chunks(root) == 0
 
 
 def test_words_around_links_keep_their_spaces() -> None:

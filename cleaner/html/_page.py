@@ -18,6 +18,7 @@ from .._urls import host_of
 from ..rules._select import CompiledSelector
 from ._article import not_an_article, split_title
 from ._blocks import body_blocks
+from ._chunks import join_chunks
 from ._classes import with_classes
 from ._deadline import Deadline
 from ._meta import page_metadata
@@ -63,6 +64,7 @@ def extract_page(
     notes = [n for n in (parsed.truncated, cap_size(root, len(text))) if n]
     deadline.check("parse")
     pruned = prune(root, selectors, host_of(url))
+    join_chunks(root)
     meta = page_metadata(root, url)
     metadata = meta.fields
     if notes:
