@@ -471,6 +471,24 @@ def test_a_page_without_content_says_so() -> None:
 # --- through the Cleaner ----------------------------------------------------------------------
 
 
+def test_a_link_to_an_own_article_among_body_is_a_teaser_a_link_elsewhere_is_not(
+    default_cleaner: cleaner.Cleaner,
+) -> None:
+    own = "Lighthouse Reopens After Two Years of Repairs"
+    elsewhere = "Harbour Tide Tables for the Whole Coast"
+    html = page(
+        paragraphs(BODY[:2])
+        + f'<p><a href="https://ledger.example/news/lighthouse">{own}</a></p>'
+        + paragraphs(BODY[2:4])
+        + f'<p><a href="https://tides.example/coast">{elsewhere}</a></p>'
+        + paragraphs(BODY[4:])
+    )
+    result = default_cleaner.clean_html(html, url="https://ledger.example/news/ferry")
+    dropped = {r.text: r.rule_id for r in result.removed}
+    assert dropped.get(own) == "teaser.link-among-body"
+    assert elsewhere in result.text
+
+
 def test_clean_html_end_to_end(default_cleaner: cleaner.Cleaner) -> None:
     html = page(
         f"<h1>{TITLE}</h1>"

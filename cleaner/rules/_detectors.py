@@ -109,7 +109,15 @@ def _overlap(view: View, k: int) -> float:
 
 
 def _link_candidate(block: Block, s: Shape, params: Params) -> bool:
-    return block.is_link and block.kind in ("p", "li", "h") and s.words >= int(params.get("min_words", 3))
+    """Wholly one link to the page's own site (or to a site that cannot be told): a teaser
+    promotes the site's other articles; a link to another site is a reference (a product, a
+    source) the article gives."""
+    return (
+        block.is_link
+        and block.link_internal is not False
+        and block.kind in ("p", "li", "h")
+        and s.words >= int(params.get("min_words", 3))
+    )
 
 
 _CODE_CHARS = frozenset("{}();=<>[]|\\/_$#")
