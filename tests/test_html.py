@@ -489,6 +489,22 @@ def test_a_link_to_an_own_article_among_body_is_a_teaser_a_link_elsewhere_is_not
     assert elsewhere in result.text
 
 
+def test_a_headline_shaped_block_without_a_link_is_a_subheading_on_a_web_page(
+    default_cleaner: cleaner.Cleaner,
+) -> None:
+    headline = "Mayor Who Banned Leaf Blowers Now Faces Recall Vote: 'We Were Never Asked'"
+    linked = (
+        '<p><a href="/news/recall">Mayor Who Banned Leaf Blowers</a> Now Faces Recall Vote: '
+        "'We Were Never Asked'</p>"
+    )
+    plain = page(paragraphs(BODY[:3]) + f"<p>{headline}</p>" + paragraphs(BODY[3:]))
+    teaser = page(paragraphs(BODY[:3]) + linked + paragraphs(BODY[3:]))
+    url = "https://ledger.example/news/ferry"
+    assert headline in default_cleaner.clean_html(plain, url=url).text
+    removed = default_cleaner.clean_html(teaser, url=url).removed
+    assert [(r.text, r.rule_id) for r in removed] == [(headline, "teaser.inline-headline")]
+
+
 def test_clean_html_end_to_end(default_cleaner: cleaner.Cleaner) -> None:
     html = page(
         f"<h1>{TITLE}</h1>"
