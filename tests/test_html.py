@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 import cleaner
 from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
+from cleaner.html._chunks import join_chunks
 from cleaner.rules._select import CompiledSelector, compile_selectors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -274,6 +276,54 @@ def test_block_kinds_levels_and_links() -> None:
     assert not any("](" in text or "[" in text for text in blocks)
 
 
+def test_blocks_carry_the_class_and_id_tokens_of_their_source_element() -> None:
+    body = (
+        '<div id="story" class="Article-Body">'
+        + '<p class="lead intro">' + BODY[0] + "</p>"
+        + paragraphs(BODY[1:3])
+        + '<h2 class="section-title">What changes for passengers</h2>'
+        + '<ul class="facts"><li>Earlier first crossing at half past five</li></ul>'
+        + paragraphs(BODY[3:])
+        + "</div>"
+    )
+    blocks = {b.text: b for b in extract(page(body)).blocks}
+    assert blocks[BODY[0]].classes == ("lead", "intro", "article-body", "story")
+    assert blocks[BODY[1]].classes == ("article-body", "story")
+    assert blocks["What changes for passengers"].classes[0] == "section-title"
+    assert blocks["Earlier first crossing at half past five"].classes == (
+        "facts",
+        "article-body",
+        "story",
+    )
+
+
+def test_an_article_body_split_by_ad_rails_is_extracted_whole() -> None:
+    def chunk(texts: Sequence[str]) -> str:
+        return (
+            '<div class="grid"><div class="article__body">'
+            + paragraphs(texts)
+            + '</div><div class="rail">Advertisement</div></div>'
+        )
+
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><main><h1>{TITLE}</h1>"
+        f'<div class="chunks">{chunk(BODY[:2])}{chunk(BODY[2:4])}{chunk(BODY[4:])}</div>'
+        "</main></body></html>"
+    )
+    assert texts(extract(html)) == BODY
+
+
+def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
+    posts = "".join(
+        f'<section><article><h2>Post {n}</h2><div class="entry-content"><p>{text}</p></div>'
+        "</article></section>"
+        for n, text in enumerate(BODY)
+    )
+    html = f"<html><head><title>Blog</title></head><body><main>{posts}</main></body></html>"
+    root = lxml_html.document_fromstring(html)
+    assert join_chunks(root) == 0
+
+
 def test_words_around_links_keep_their_spaces() -> None:
     body = (
         paragraphs(BODY[:3])
@@ -419,6 +469,40 @@ def test_a_page_without_content_says_so() -> None:
 
 
 # --- through the Cleaner ----------------------------------------------------------------------
+
+
+def test_a_link_to_an_own_article_among_body_is_a_teaser_a_link_elsewhere_is_not(
+    default_cleaner: cleaner.Cleaner,
+) -> None:
+    own = "Lighthouse Reopens After Two Years of Repairs"
+    elsewhere = "Harbour Tide Tables for the Whole Coast"
+    html = page(
+        paragraphs(BODY[:2])
+        + f'<p><a href="https://ledger.example/news/lighthouse">{own}</a></p>'
+        + paragraphs(BODY[2:4])
+        + f'<p><a href="https://tides.example/coast">{elsewhere}</a></p>'
+        + paragraphs(BODY[4:])
+    )
+    result = default_cleaner.clean_html(html, url="https://ledger.example/news/ferry")
+    dropped = {r.text: r.rule_id for r in result.removed}
+    assert dropped.get(own) == "teaser.link-among-body"
+    assert elsewhere in result.text
+
+
+def test_a_headline_shaped_block_without_a_link_is_a_subheading_on_a_web_page(
+    default_cleaner: cleaner.Cleaner,
+) -> None:
+    headline = "Mayor Who Banned Leaf Blowers Now Faces Recall Vote: 'We Were Never Asked'"
+    linked = (
+        '<p><a href="/news/recall">Mayor Who Banned Leaf Blowers</a> Now Faces Recall Vote: '
+        "'We Were Never Asked'</p>"
+    )
+    plain = page(paragraphs(BODY[:3]) + f"<p>{headline}</p>" + paragraphs(BODY[3:]))
+    teaser = page(paragraphs(BODY[:3]) + linked + paragraphs(BODY[3:]))
+    url = "https://ledger.example/news/ferry"
+    assert headline in default_cleaner.clean_html(plain, url=url).text
+    removed = default_cleaner.clean_html(teaser, url=url).removed
+    assert [(r.text, r.rule_id) for r in removed] == [(headline, "teaser.inline-headline")]
 
 
 def test_clean_html_end_to_end(default_cleaner: cleaner.Cleaner) -> None:

@@ -283,7 +283,7 @@ def _block(lines: Sequence[_Line], kind: BlockKind, site: str | None, level: int
         level=level,
         link_density=min(1.0, link_chars / _chars(text)) if link_chars else 0.0,
         is_link=is_link,
-        link_internal=_internal(next(iter(targets)), site) if is_link else None,
+        link_internal=link_internal(next(iter(targets)), site) if is_link else None,
         from_html=True,
     )
 
@@ -316,7 +316,7 @@ def site_key(url: str | None) -> str | None:
     return ".".join(labels[-keep:])
 
 
-def _internal(target: str, site: str | None) -> bool | None:
+def link_internal(target: str, site: str | None) -> bool | None:
     """Does a link go to the page's own site? Relative links do; None when it cannot be told."""
     try:
         parts = urlsplit(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +18,12 @@ from .._urls import host_of
 from ..rules._select import CompiledSelector
 from ._article import not_an_article, split_title
 from ._blocks import body_blocks
+from ._chunks import join_chunks
+from ._classes import with_classes
 from ._deadline import Deadline
 from ._meta import page_metadata
 from ._parse import cap_size, parse_html
-from ._prune import prune
+from ._prune import link_text_chars, page_text_chars, prune
 
 EMPTY = "empty document"
 ABOVE_HEADLINE = "navigation.above-headline"
@@ -61,22 +64,67 @@ def extract_page(
     notes = [n for n in (parsed.truncated, cap_size(root, len(text))) if n]
     deadline.check("parse")
     pruned = prune(root, selectors, host_of(url))
+    join_chunks(root)
     meta = page_metadata(root, url)
     metadata = meta.fields
     if notes:
         metadata["truncated"] = "; ".join(notes)
     with deadline.interrupting("extraction"):
-        body = _extract(root)
-    blocks = body_blocks(body, url) if body is not None else []
+        blocks = _main_blocks(root, url)
     headline = split_title(blocks, meta.headlines)
     if headline.text:
         metadata["title"] = headline.text
     pruned.extend(Removal(ABOVE_HEADLINE, "navigation", b.text) for b in headline.above)
     reason = not_an_article(root, headline.body, url)
-    return Page([] if reason else headline.body, metadata, pruned, reason)
+    if reason:
+        return Page([], metadata, pruned, reason)
+    return Page(with_classes(headline.body, root), metadata, pruned)
 
 
-def _extract(root: lxml_html.HtmlElement) -> etree._Element | None:
+def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
+    """The main content's blocks: trafilatura in recall mode, or, when that takes a small part
+    of a page that is nearly all text (few links), its balanced mode (whose own fallbacks,
+    justext among them, reach text in layouts without article markup: old table pages)."""
+    blocks = _blocks_of(_extract(root, recall=True), url)
+    taken = _block_chars(blocks)
+    page = page_text_chars(root)
+    if taken >= FALLBACK_BELOW * page or link_text_chars(root) > FALLBACK_MAX_LINKS * page:
+        return blocks
+    other = _blocks_of(_extract(root, recall=False), url)
+    found = _block_chars(other)
+    if found > FALLBACK_GAIN * taken and found >= FALLBACK_COVER * page and not _repetitive(other):
+        return other
+    return blocks
+
+
+FALLBACK_BELOW = 0.45
+"""The balanced extraction is tried when recall mode took less than this share of the page's
+text..."""
+FALLBACK_MAX_LINKS = 0.25
+"""...of a page with little link text (more is navigation around an article recall mode found)..."""
+FALLBACK_GAIN = 2.0
+"""...and taken when it finds at least this many times as much text..."""
+FALLBACK_COVER = 0.6
+"""...covering at least this share of the page's text (the page is the article)..."""
+FALLBACK_MAX_REPEATS = 0.5
+"""...without this share of its blocks being repeats (a dump of hidden metadata and teasers)."""
+
+
+def _blocks_of(body: etree._Element | None, url: str | None) -> list[Block]:
+    return body_blocks(body, url) if body is not None else []
+
+
+def _block_chars(blocks: Sequence[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _repetitive(blocks: Sequence[Block]) -> bool:
+    counts = Counter(b.text for b in blocks)
+    repeats = sum(n for n in counts.values() if n > 1)
+    return repeats >= FALLBACK_MAX_REPEATS * len(blocks)
+
+
+def _extract(root: lxml_html.HtmlElement, *, recall: bool) -> etree._Element | None:
     """trafilatura on the pruned tree (it copies the tree; nothing is parsed again). It gets no
     URL: links stay as written (relative ones are internal), which spares resolving each one."""
     document = trafilatura.bare_extraction(
@@ -86,7 +134,7 @@ def _extract(root: lxml_html.HtmlElement) -> etree._Element | None:
         include_tables=True,
         include_links=True,
         include_formatting=False,
-        favor_recall=True,
+        favor_recall=recall,
         output_format="xml",
         with_metadata=False,
     )
@@ -94,4 +142,3 @@ def _extract(root: lxml_html.HtmlElement) -> etree._Element | None:
         return None
     body: etree._Element | None = getattr(document, "body", None)
     return body
-

@@ -16,6 +16,11 @@ MAX_SHARE = 0.5
 """An element holding more than this share of the page's paragraph text is never pruned."""
 _NEVER = frozenset({"html", "head", "body"})
 _PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
+_BODY_CHARS = etree.XPath("string-length(normalize-space(/html/body))")
+_BODY_CODE = etree.XPath(
+    "/html/body//*[(self::script or self::style or self::noscript) and not(ancestor::noscript)]"
+)
+_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 _VISIBLE_TEXT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
     smart_strings=False,
@@ -92,6 +97,20 @@ class _Guard:
 
 def _paragraph_chars(element: lxml_html.HtmlElement) -> int:
     return sum(len(t.strip()) for t in _PARAGRAPH_TEXT(element))
+
+
+def page_text_chars(root: lxml_html.HtmlElement) -> int:
+    """Characters of the body's text, white space runs counted as one, scripts and styles
+    left out (measured in C: the body's text less its scripts', not text node by node)."""
+    chars = int(_BODY_CHARS(root))
+    for element in _BODY_CODE(root):
+        chars -= len(" ".join(element.text_content().split()))
+    return max(0, chars)
+
+
+def link_text_chars(element: lxml_html.HtmlElement) -> int:
+    """Characters of the text in links."""
+    return sum(len(t.strip()) for t in _LINK_TEXT(element))
 
 
 def _text_chars(element: lxml_html.HtmlElement) -> int:

@@ -93,18 +93,21 @@ def _example_blocks(text: str) -> list[Block]:
     """An example is plain text, or an HTML fragment (starting with ``<``) for HTML-aware rules."""
     if not text.lstrip().startswith("<"):
         return segment_text(text) or [Block(text)]
+    from ..html._blocks import link_internal  # the HTML package imports the rules package
+
     element = lxml_html.fragment_fromstring(text.strip())
     words = " ".join(element.text_content().split())
     links = element.xpath("self::a|.//a")
     link_text = " ".join(" ".join(a.text_content().split()) for a in links)
+    is_link = bool(links) and link_text == words
     kind: BlockKind = "li" if element.tag == "li" else "h" if element.tag in ("h2", "h3", "h4") else "p"
     return [
         Block(
             words,
             kind,
             link_density=len(link_text) / len(words) if words else 0.0,
-            is_link=bool(links) and link_text == words,
-            link_internal=False,
+            is_link=is_link,
+            link_internal=link_internal(links[0].get("href") or "", None) if is_link else None,
             from_html=True,
         )
     ]

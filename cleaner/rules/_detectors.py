@@ -49,11 +49,15 @@ _NOT_HEADLINE = re.compile(r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?
 
 
 def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
-    """Headline-shaped, and not a reference, a citation, a link or two sentences."""
+    """Headline-shaped, and not a reference, a citation, a link or two sentences; from a web
+    page, only with a link in it (where links are known, a headline without one is a
+    subheading, a product name or a caption, not a teaser)."""
     if s.terminal or not int(params.get("min_words", 8)) <= s.words <= int(params.get("max_words", 30)):
         return False
     if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
         return False
+    if block.from_html and not block.link_density:
+        return False  # on a web page a teaser links to its article; this is a subheading
     return headline_like(
         s,
         block.text,
@@ -109,7 +113,15 @@ def _overlap(view: View, k: int) -> float:
 
 
 def _link_candidate(block: Block, s: Shape, params: Params) -> bool:
-    return block.is_link and block.kind in ("p", "li", "h") and s.words >= int(params.get("min_words", 3))
+    """Wholly one link to the page's own site (or to a site that cannot be told): a teaser
+    promotes the site's other articles; a link to another site is a reference (a product, a
+    source) the article gives."""
+    return (
+        block.is_link
+        and block.link_internal is not False
+        and block.kind in ("p", "li", "h")
+        and s.words >= int(params.get("min_words", 3))
+    )
 
 
 _CODE_CHARS = frozenset("{}();=<>[]|\\/_$#")
