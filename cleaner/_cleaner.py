@@ -1,8 +1,11 @@
-"""The ``Cleaner``: rules compiled once, then text (or HTML) in, ``Cleaned`` out."""
+"""The ``Cleaner``: rules loaded at once and compiled on first use, then text (or HTML) in,
+``Cleaned`` out."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._errors import SourceError
@@ -10,14 +13,24 @@ from ._model import Block, Cleaned, Verdict
 from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
-from .rules._select import compile_selectors
+from .rules._select import CompiledSelector, compile_selectors
 from .rules._shape import shape, title_like
 
 RuleSource = str | Path | Rule
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    engine: RuleEngine
+    selectors: list[CompiledSelector]
+
+
 class Cleaner:
     """Compiles rules once; reuse one instance for many documents (it holds no per-document state).
+
+    Rule files are read and checked here, so a bad one raises :class:`RuleError` at once; the
+    matchers are compiled on the first document (about a second with the shipped rules), so a
+    process that only hands ``.rules`` on (the parent of a batch) never pays for them.
 
     ``rules`` adds rule files or folders (or already loaded :class:`Rule` objects) to the shipped
     ones; ``default_rules=False`` leaves the shipped ones out; ``disable`` turns rules off by id;
@@ -45,8 +58,27 @@ class Cleaner:
             loaded.extend(load_rules(*paths))
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
         self.time_limit = time_limit
-        self._engine = RuleEngine(self.rules)
-        self._selectors = compile_selectors([r for r in self.rules if r.selectors])
+        self._built: _Compiled | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _engine(self) -> RuleEngine:
+        return self._compiled().engine
+
+    @property
+    def _selectors(self) -> list[CompiledSelector]:
+        return self._compiled().selectors
+
+    def _compiled(self) -> _Compiled:
+        """The compiled matchers, built by the first caller (other threads wait for it)."""
+        built = self._built
+        if built is None:
+            with self._lock:
+                built = self._built
+                if built is None:
+                    selectors = compile_selectors([r for r in self.rules if r.selectors])
+                    built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+        return built
 
     def clean_text(self, text: str, url: str | None = None) -> Cleaned:
         """Clean a saved article given as plain text."""
