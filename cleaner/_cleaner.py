@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +59,7 @@ class Cleaner:
         if paths:
             loaded.extend(load_rules(*paths))
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
+        _release_free_heap()
         self.time_limit = time_limit
         self._built: _Compiled | None = None
         self._lock = threading.Lock()
@@ -78,6 +81,7 @@ class Cleaner:
                 if built is None:
                     selectors = compile_selectors([r for r in self.rules if r.selectors])
                     built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+                    _release_free_heap()
         return built
 
     def clean_text(self, text: str, url: str | None = None) -> Cleaned:
@@ -110,6 +114,25 @@ class Cleaner:
         title_index = _find_title(blocks, verdicts) if find_title else None
         title = blocks[title_index].text if title_index is not None else None
         return Cleaned(blocks, verdicts, title=title, title_index=title_index)
+
+
+def _release_free_heap() -> None:
+    """Hand the C heap that checking or compiling rules used only for a while back to the system.
+
+    RE2 builds its programs with large temporary allocations; glibc keeps the freed space, which
+    with the shipped rules is ~40 MB per compiling process (~17 MB after loading), for the
+    whole life of a batch worker. ``malloc_trim`` takes a few milliseconds; elsewhere (no glibc)
+    this does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import re2
+
+    re2.purge()  # checking patterns left up to 128 compiled programs in re2's own cache
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, ...)
+        return
+    trim(0)
 
 
 def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str]) -> list[Rule]:
