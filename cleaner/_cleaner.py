@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import re2
+
 from ._errors import SourceError
 from ._model import Block, Cleaned, Verdict
 from ._urls import host_of
@@ -125,8 +127,6 @@ def _release_free_heap() -> None:
     this does nothing."""
     if not sys.platform.startswith("linux"):
         return
-    import re2
-
     re2.purge()  # checking patterns left up to 128 compiled programs in re2's own cache
     try:
         trim = ctypes.CDLL(None).malloc_trim

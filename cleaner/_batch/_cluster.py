@@ -105,9 +105,9 @@ def _stream(client: Any, plugin: str, parts: Iterator[list[Numbered]], limit: in
                                pure=False)
         flight.add(future, index)
         while flight.size >= limit:
-            yield from flight.next()
+            yield from flight.take()
     while flight.size:
-        yield from flight.next()
+        yield from flight.take()
 
 
 class _Flight:
@@ -129,7 +129,7 @@ class _Flight:
         self.index[future.key] = index
         self.done.add(future)
 
-    def next(self) -> Iterator[Outcome]:
+    def take(self) -> Iterator[Outcome]:
         """Wait for one more partition and yield whatever can go on now."""
         future, outcomes = next(self.done)
         index = self.index.pop(future.key)
