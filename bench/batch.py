@@ -9,9 +9,10 @@ built from the project's own ``fixtures/text`` articles (and, with ``--html``, `
 pages in an ``html`` field), repeated with varied ids. Every run is the real command in a
 subprocess writing ``--format jsonl -o FILE``; throughput is input MB (10**6 bytes of JSONL) per
 wall-clock second, the best of ``--repeat`` runs made while other work on the machine took under
-5% of its CPU (each run reports that share; with no quiet run, the best of all is taken). Each mode has a fixed start-up cost (the parent compiles
-the rules, then every worker process compiles them again: about a second each with the shipped
-rules), so the steady-state rate is also given: MB / (time - time of the same command over 20
+5% of its CPU (each run reports that share; with no quiet run, the best of all is taken). Each mode has a fixed start-up cost (the parent loads
+and checks the rules, then every worker process compiles them: about a second with the shipped
+rules; a Dask run also connects and registers the rules with every worker), so the steady-state
+rate is also given: MB / (time - time of the same command over 20
 records). The ratios use the steady-state rates. Memory is the summed RSS of the command's whole process
 tree (the command, its forkserver and workers), sampled every 50 ms with psutil — an upper bound,
 since pages shared between processes are counted once per process.

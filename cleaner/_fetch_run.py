@@ -23,7 +23,7 @@ from collections.abc import (
 )
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any, Generic, TypeGuard, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -34,6 +34,7 @@ from ._fetch_model import FetchResult
 from ._fetch_options import FetchOptions, make_options
 from ._fetcher import Fetcher
 from .sources._document import Document
+from .sources.urls import needs_fetch
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -163,11 +164,6 @@ async def load_document(doc: Document, fetcher: Fetcher) -> Document:
                         status=page.status, error=error)
     return Document(doc.source, text, page.kind, url=doc.url, id=doc.id, fetch=True,
                     final_url=page.final_url, status=page.status)
-
-
-def needs_fetch(item: object) -> TypeGuard[Document]:
-    """A document that names a URL still to fetch (``fetch`` set, no content, no error)."""
-    return isinstance(item, Document) and item.fetch and item.error is None and not item.content
 
 
 # --- the machinery: a bounded window of tasks, and an event loop on a helper thread -----------

@@ -49,3 +49,26 @@ def test_disable_one_rule() -> None:
     full = cleaner.Cleaner()
     rule_id = full.clean_text(text).removed[0].rule_id
     assert "Advertisement" in cleaner.Cleaner(disable=[rule_id]).clean_text(text).text
+
+
+def test_bad_rule_file_fails_at_construction_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nid = "promo.x"\ncategory = "promo"\npattern = "(a|)"\n', encoding="utf-8")
+    try:
+        cleaner.Cleaner([bad], default_rules=False)
+    except cleaner.RuleError as exc:
+        assert str(bad) in str(exc) and "\n" not in str(exc)
+    else:
+        raise AssertionError("a bad rule file must be refused when the Cleaner is made")
+
+
+def test_rules_compile_on_first_use_once_for_all_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    made = cleaner.Cleaner(languages=["en"])
+    assert made.rules and made._built is None  # a parent that only ships .rules never compiles
+    with ThreadPoolExecutor(4) as pool:
+        compiled = list(pool.map(lambda _: made._compiled(), range(8)))
+    assert all(c is compiled[0] for c in compiled)
+    text = "Title Of The Story Here\n\nThe first paragraph ends here.\n\nAdvertisement\n\nThe end."
+    assert made.clean_text(text).removed and made._compiled() is compiled[0]

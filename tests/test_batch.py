@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner._batch import Job, Task
+from cleaner._batch import BatchOptions, Job, Task, run_batch
 from cleaner._batch._pool import PoolSettings, run_local
 from cleaner._batch._sinks import resume_point
 from cleaner.cli import main
@@ -104,6 +104,18 @@ def test_jobs_and_runs_give_the_same_bytes(tmp_path: Path, rules: list[str]) -> 
     assert [o.exit_code for o in outs] == [1, 1, 1]
     data = [(tmp_path / f"{n}.jsonl").read_bytes() for n in range(3)]
     assert data[0] == data[1] == data[2] and data[0].count(b"\n") == 153
+
+
+def test_the_parent_of_a_pool_never_compiles_the_rules(tmp_path: Path, rules: list[str]) -> None:
+    """The workers compile; the parent only ships ``.rules`` (compiling costs it a second and
+    tens of MB it never uses)."""
+    write_jsonl(tmp_path / "in.jsonl", 12, bad=False)
+    parent = cleaner.Cleaner([rules[-1]], default_rules=False)
+    options = BatchOptions(jobs=2, output=tmp_path / "out.jsonl")
+    stats = run_batch([str(tmp_path / "in.jsonl")], parent, options, sys.stdout.buffer, print)
+    assert stats.documents == 12 and stats.failed == 0
+    assert records((tmp_path / "out.jsonl").read_text(encoding="utf-8"))[11]["id"] == "doc-11"
+    assert parent._built is None
 
 
 def test_unordered_gives_the_same_records(tmp_path: Path, rules: list[str]) -> None:

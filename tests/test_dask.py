@@ -165,3 +165,27 @@ def test_importing_cleaner_does_not_import_dask() -> None:
             "assert not bad, bad\n")
     done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_many_small_partitions_come_back_in_order(cluster: str, tmp_path: Path) -> None:
+    """More partitions than may be in flight at once, finishing out of order: the output is
+    still the local run's, outcome for outcome (and the same set with ``ordered=False``)."""
+    from cleaner._batch import Job, plan
+    from cleaner._batch._cluster import run_cluster
+    from cleaner._batch._pool import PoolSettings, run_local
+    from cleaner.rules import load_rules
+    from cleaner.sources.jsonl import RecordFields
+
+    source = str(_inputs(tmp_path))
+    job = Job(tuple(load_rules(ROOT / "rules" / "detectors.toml")))
+
+    def key(outcome: object) -> tuple[object, ...]:
+        return (outcome.seq, outcome.rel, outcome.output, outcome.error)  # type: ignore[attr-defined]
+
+    local = [key(o) for o in run_local(plan([source], RecordFields()), job, PoolSettings(1))]
+    remote = [key(o) for o in run_cluster(plan([source], RecordFields()), job, cluster,
+                                          docs_per_partition=7)]
+    assert len(local) == 1200 and remote == local
+    loose = [key(o) for o in run_cluster(plan([source], RecordFields()), job, cluster,
+                                         ordered=False, docs_per_partition=7)]
+    assert sorted(loose) == local

@@ -94,3 +94,18 @@ def test_save_raw(server: LoopbackServer, tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [[], ["--concurrency", "0"], ["--urls"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2
+
+
+def test_urls_between_files_keep_their_place(server: LoopbackServer, tmp_path: Path) -> None:
+    """Runs of URLs are fetched ahead of the pool; files around them pass by in order."""
+    first, last = tmp_path / "first.txt", tmp_path / "last.txt"
+    first.write_bytes(ARTICLE)
+    last.write_bytes(ARTICLE.replace(b"Tuesday", b"Friday"))
+    result = run("--format", "jsonl", str(first), server.url("/a"), server.url("/moved"), str(last),
+                 server.url("/no/b"))
+    assert result.exit_code == 1, result.output
+    out = records(result.stdout)
+    assert [r["url"] for r in out] == [None, server.url("/a"), server.url("/moved"), None,
+                                       server.url("/no/b")]
+    assert [r["error"] is None for r in out] == [True, True, True, True, False]
+    assert "Friday" in str(out[3]["text"]) and "Tuesday" in str(out[0]["text"])

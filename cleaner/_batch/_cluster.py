@@ -1,16 +1,17 @@
 """The same batch on an existing Dask cluster (``--scheduler tcp://HOST:PORT``).
 
 Every worker compiles the rules once, when the run registers a worker plugin holding them; the
-input is cut into partitions as it is read; each partition is sent straight to a worker
-(``scatter``), cleaned there by the same :class:`~cleaner._batch.Worker` code as locally, and its
-outcomes come back in partition order (or as they finish). A bounded number of partitions is in
-flight, so the client's memory stays flat. Imported only when a run names a scheduler.
-"""
+input is cut into partitions as it is read; each partition is submitted as one task (pickled
+here, so the scheduler relays a blob), which the scheduler hands to whichever worker is free
+(earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code as
+locally; results are fetched in the background as they finish and handed on in partition order
+(or as they come). A bounded number of partitions is in flight, so memory stays flat. Imported
+only when a run names a scheduler."""
 
 from __future__ import annotations
 
+import pickle
 import uuid
-from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -38,10 +39,12 @@ class CompiledRules(WorkerPlugin):
         self.worker = None
 
 
-def clean_partition(plugin: str, partition: list[Numbered]) -> list[Outcome]:
-    """What a Dask worker runs for one partition."""
+def clean_partition(plugin: str, payload: bytes) -> list[Outcome]:
+    """What a Dask worker runs for one partition (pickled by the client: the scheduler then
+    relays one opaque blob instead of unpickling and re-pickling every task in it)."""
     holder: Any = get_worker().plugins[plugin]
     worker: Worker = holder.worker
+    partition: list[Numbered] = pickle.loads(payload)
     return [worker.run(seq, task) for seq, task in partition]
 
 
@@ -84,41 +87,56 @@ def _run(client: Any, plugin: str, parts: Iterator[list[Numbered]],
          ordered: bool) -> Iterator[Outcome]:
     limit = 4 * max(1, sum(client.nthreads().values())) + 2
     try:
-        if ordered:
-            yield from _in_order(client, plugin, parts, limit)
-        else:
-            yield from _as_done(client, plugin, parts, limit)
+        yield from _stream(client, plugin, parts, limit, ordered)
     except CleanerError:
         raise
     except Exception as exc:  # KilledWorker, CommClosedError, ...: the cluster failed us
         raise CleanerError(f"the Dask cluster failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _submit(client: Any, plugin: str, part: list[Numbered]) -> Any:
-    [data] = client.scatter([part], hash=False, direct=True)
-    return client.submit(clean_partition, plugin, data, pure=False)
+def _stream(client: Any, plugin: str, parts: Iterator[list[Numbered]], limit: int,
+            ordered: bool) -> Iterator[Outcome]:
+    """At most ``limit`` partitions in flight; each result is fetched in the background as soon
+    as it is done, and handed on in partition order (or at once)."""
+    flight = _Flight(client, ordered)
+    for index, part in enumerate(parts):
+        # earlier partitions first: the scheduler runs higher priorities first
+        future = client.submit(clean_partition, plugin, pickle.dumps(part), priority=-index,
+                               pure=False)
+        flight.add(future, index)
+        while flight.size >= limit:
+            yield from flight.take()
+    while flight.size:
+        yield from flight.take()
 
 
-def _in_order(client: Any, plugin: str, parts: Iterator[list[Numbered]],
-              limit: int) -> Iterator[Outcome]:
-    running: deque[Any] = deque()
-    for part in parts:
-        running.append(_submit(client, plugin, part))
-        while len(running) >= limit:
-            yield from running.popleft().result()
-    while running:
-        yield from running.popleft().result()
+class _Flight:
+    """Partitions sent and not handed on yet; results arrive in the background as they finish."""
 
+    def __init__(self, client: Any, ordered: bool) -> None:
+        self.done: Any = as_completed(loop=client.loop, with_results=True)  # type: ignore[no-untyped-call]
+        self.ordered = ordered
+        self.index: dict[str, int] = {}
+        self.waiting: dict[int, list[Outcome]] = {}
+        self.head = 0
+        """The next partition to hand on, in order."""
 
-def _as_done(client: Any, plugin: str, parts: Iterator[list[Numbered]],
-             limit: int) -> Iterator[Outcome]:
-    pool: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
-    count = 0
-    for part in parts:
-        pool.add(_submit(client, plugin, part))
-        count += 1
-        if count >= limit:
-            yield from next(pool).result()
-            count -= 1
-    for future in pool:
-        yield from future.result()
+    @property
+    def size(self) -> int:
+        return len(self.index) + len(self.waiting)
+
+    def add(self, future: Any, index: int) -> None:
+        self.index[future.key] = index
+        self.done.add(future)
+
+    def take(self) -> Iterator[Outcome]:
+        """Wait for one more partition and yield whatever can go on now."""
+        future, outcomes = next(self.done)
+        index = self.index.pop(future.key)
+        if not self.ordered:
+            yield from outcomes
+            return
+        self.waiting[index] = outcomes
+        while self.head in self.waiting:
+            yield from self.waiting.pop(self.head)
+            self.head += 1

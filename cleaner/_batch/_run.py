@@ -14,7 +14,7 @@ from .._cleaner import Cleaner
 from .._errors import CleanerError
 from .._fetch_options import FetchOptions
 from ..sources.jsonl import RecordFields
-from ..sources.urls import fetch_documents
+from ..sources.urls import fetch_documents, needs_fetch
 from ._plan import InputFormat, plan
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
@@ -107,16 +107,22 @@ def run_batch(
 
 
 def _fetched(tasks: Iterator[Task], options: FetchOptions) -> Iterator[Task]:
-    """URL inputs fetched concurrently here, ahead of the pool (which then only cleans them)."""
-    names: deque[str] = deque()
+    """URL inputs fetched concurrently here, ahead of the pool (which then only cleans them).
+    Only runs of URL inputs go through the fetcher's event loop; everything else (files, JSON
+    lines) passes straight on, so a big file costs the parent no per-record hand-offs."""
+    for needs, run in itertools.groupby(tasks, key=lambda task: needs_fetch(task.item)):
+        if not needs:
+            yield from run
+            continue
+        names: deque[str] = deque()
 
-    def items() -> Iterator[Any]:
-        for task in tasks:
-            names.append(task.rel)
-            yield task.item
+        def items(run: Iterator[Task] = run) -> Iterator[Any]:
+            for task in run:
+                names.append(task.rel)
+                yield task.item
 
-    for item in fetch_documents(items(), options):
-        yield Task(item, names.popleft())
+        for item in fetch_documents(items(), options):
+            yield Task(item, names.popleft())
 
 
 class _Done:

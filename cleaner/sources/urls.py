@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 from .._errors import SourceError
@@ -74,6 +74,11 @@ def url_name(url: str) -> str:
 
 def _safe(part: str) -> str:
     return "".join(c if c.isalnum() or c in "-_.=" else "_" for c in part)[:120]
+
+
+def needs_fetch(item: object) -> TypeGuard[Document]:
+    """A document that names a URL still to fetch (``fetch`` set, no content, no error)."""
+    return isinstance(item, Document) and item.fetch and item.error is None and not item.content
 
 
 def fetch_documents(
