@@ -90,27 +90,33 @@ def _context(rule: Rule) -> tuple[list[Block], list[Block]]:
 
 
 def _example_blocks(text: str) -> list[Block]:
-    """An example is plain text, or an HTML fragment (starting with ``<``) for HTML-aware rules."""
+    """An example is plain text, or an HTML fragment (starting with ``<``) for HTML-aware rules:
+    one element is one block; a ``<div>`` gives a block for each paragraph, heading and list item
+    in it (a whole page's body, for document detectors)."""
     if not text.lstrip().startswith("<"):
         return segment_text(text) or [Block(text)]
+    element = lxml_html.fragment_fromstring(text.strip())
+    if element.tag == "div":
+        return [_html_block(e) for e in element.iter("p", "li", "h2", "h3", "h4")]
+    return [_html_block(element)]
+
+
+def _html_block(element: lxml_html.HtmlElement) -> Block:
     from ..html._blocks import link_internal  # the HTML package imports the rules package
 
-    element = lxml_html.fragment_fromstring(text.strip())
     words = " ".join(element.text_content().split())
     links = element.xpath("self::a|.//a")
     link_text = " ".join(" ".join(a.text_content().split()) for a in links)
     is_link = bool(links) and link_text == words
     kind: BlockKind = "li" if element.tag == "li" else "h" if element.tag in ("h2", "h3", "h4") else "p"
-    return [
-        Block(
-            words,
-            kind,
-            link_density=len(link_text) / len(words) if words else 0.0,
-            is_link=is_link,
-            link_internal=link_internal(links[0].get("href") or "", None) if is_link else None,
-            from_html=True,
-        )
-    ]
+    return Block(
+        words,
+        kind,
+        link_density=len(link_text) / len(words) if words else 0.0,
+        is_link=is_link,
+        link_internal=link_internal(links[0].get("href") or "", None) if is_link else None,
+        from_html=True,
+    )
 
 
 def lint(rules: Sequence[Rule]) -> list[str]:

@@ -220,6 +220,29 @@ def _repeated_block(view: View, params: Params) -> set[int]:
     return repeated
 
 
+def _link_list(view: View, params: Params) -> set[int]:
+    """(HTML) A run of list items that each carry a link and some text of their own, after the
+    body has begun: a list of other stories with their summaries ("Jones tells Belichick
+    story | The Cowboys owner might have..."). Lists inside an article have items without links,
+    or fewer of them."""
+    min_run = int(params.get("min_run", 3))
+    low, high = float(params.get("min_density", 0.2)), float(params.get("max_density", 0.99))
+    start_share = float(params.get("after", 0.5))
+    n = len(view.blocks)
+    found: set[int] = set()
+    run: list[int] = []
+    for k in range(n + 1):
+        block = view.blocks[k] if k < n else None
+        if (block is not None and block.kind == "li" and low <= block.link_density <= high
+                and not view.shapes[k].terminal):
+            run.append(k)
+            continue
+        if len(run) >= min_run and run[0] >= start_share * n:
+            found.update(run)
+        run = []
+    return found
+
+
 BLOCK_DETECTORS: dict[str, BlockDetector] = {
     "headline-among-body": BlockDetector(_headline_candidate, _teaser_check),
     "link-among-body": BlockDetector(_link_candidate, _between_body),
@@ -227,5 +250,6 @@ BLOCK_DETECTORS: dict[str, BlockDetector] = {
 DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "page-chrome": _page_chrome,
     "repeated-block": _repeated_block,
+    "link-list": _link_list,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
