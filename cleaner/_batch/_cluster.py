@@ -48,7 +48,7 @@ def clean_partition(plugin: str, payload: bytes) -> list[Outcome]:
     return [worker.run(seq, task) for seq, task in partition]
 
 
-def partitions(numbered: Iterable[Numbered], docs: int = 500,
+def partitions(numbered: Iterable[Numbered], docs: int = 2000,
                size: int = 8 << 20) -> Iterator[list[Numbered]]:
     """Consecutive runs of at most ``docs`` inputs or about ``size`` bytes."""
     part: list[Numbered] = []
@@ -64,7 +64,7 @@ def partitions(numbered: Iterable[Numbered], docs: int = 500,
 
 
 def run_cluster(tasks: Iterable[Task], job: Job, address: str, ordered: bool = True,
-                docs_per_partition: int = 500) -> Iterator[Outcome]:
+                docs_per_partition: int = 2000) -> Iterator[Outcome]:
     """Clean ``tasks`` on the cluster whose scheduler is at ``address``."""
     try:
         client: Any = Client(address, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
