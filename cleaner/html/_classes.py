@@ -15,21 +15,8 @@ from lxml import html as lxml_html
 
 from .._model import Block
 
-SOURCE_TAGS = (
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "pre",
-    "dd",
-    "dt",
-    "figcaption",
-)
+SOURCE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt",
+               "figcaption")
 """Elements a block is extracted from. Not table cells: a data row is one block of several
 cells, and a layout cell holds the whole page (its text, measured for every cell of a nested
 layout, costs more than the extraction)."""
