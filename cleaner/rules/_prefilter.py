@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,24 +56,29 @@ class _TooComplex(Exception):
 
 
 _BUDGET = 20_000
-_steps = [0]
+
+_state = threading.local()
+"""Per thread, for the pattern being analysed: ``steps`` taken, and ``memo``, the exact strings
+of each parse node by id (the node is kept with them, so its id cannot be reused meanwhile).
+Cleaners compiling in two threads at once each have their own."""
 
 
 def _step() -> None:
-    _steps[0] += 1
-    if _steps[0] > _BUDGET:
+    _state.steps += 1
+    if _state.steps > _BUDGET:
         raise _TooComplex
 
 
 def triggers(pattern: str) -> Triggers | None:
     """The pattern's triggers, or None when it must run on every block."""
-    _steps[0] = 0
+    _state.steps = 0
+    _state.memo = {}
     try:
         return _triggers(pattern)
     except (_TooComplex, re.error, OverflowError, RecursionError, ValueError):
         return None
     finally:
-        _memo.clear()
+        _state.memo = {}
 
 
 def _triggers(pattern: str) -> Triggers | None:
@@ -227,23 +233,20 @@ def _exact(items: Sequence[Node]) -> set[str] | None:
     """Every string the items match *in normalized text*, lower-cased, when that is a small
     finite set. Normalized text has one space for any run of white space, so ``\\s+`` is " "."""
     result = {""}
+    memo: dict[int, tuple[Node, set[str] | None]] = _state.memo
     for node in items:
-        cached = _memo.get(id(node))
+        cached = memo.get(id(node))
         if cached is not None and cached[0] is node:
             options = cached[1]
         else:
             options = _exact_node(node)
-            _memo[id(node)] = (node, options)  # the node is kept, so its id is not reused
+            memo[id(node)] = (node, options)
         if options is None:
             return None
         result = {a + b for a in result for b in options}
         if len(result) > _MAX_SET:
             return None
     return result
-
-
-_memo: dict[int, tuple[Node, set[str] | None]] = {}
-"""``_exact_node`` by node, for the pattern being analysed (nodes live as long as its tree)."""
 
 
 def _exact_node(node: Node) -> set[str] | None:
