@@ -195,8 +195,8 @@ def _main_region(view: View, params: Params) -> tuple[int, int]:
             total, start = 0.0, k
         if menu_like(block, s):
             total -= penalty
-        elif (s.terminal and s.words >= 8) or s.words >= 20:
-            total += min(s.words, 120) - offset
+        elif words := _prose_words(s):
+            total += min(words, 120) - offset
         else:
             total += neutral
         if total > best:

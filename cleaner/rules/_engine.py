@@ -14,7 +14,7 @@ from typing import Any
 from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
 from ._load import Rule
-from ._match import Hit, TextMatcher
+from ._match import Hit, TextMatcher, normalize_tokens
 from ._shape import Shape, shape
 
 DETECTORS = DETECTOR_NAMES
@@ -63,7 +63,7 @@ class RuleEngine:
     def _hits(self, block: Block, s: Shape) -> list[Hit]:
         if self._word_limit and s.words > self._word_limit:
             return []
-        return self.matcher.hits(block.text, s.words, " ".join(s.tokens).lower())
+        return self.matcher.hits(block.text, s.words, normalize_tokens(s.tokens))
 
     def _candidates(self, block: Block, s: Shape) -> list[Rule]:
         return [

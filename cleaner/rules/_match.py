@@ -29,7 +29,12 @@ _LENGTH_BUCKETS = (6, 10, 16, 25, 40, 60, _UNLIMITED)
 
 def normalize(text: str) -> str:
     """Lowercase, white space folded to single spaces (the form phrases are matched in)."""
-    return " ".join(text.split()).lower()
+    return normalize_tokens(text.split())
+
+
+def normalize_tokens(tokens: list[str]) -> str:
+    """``normalize`` of a text already split at white space."""
+    return " ".join(tokens).lower()
 
 
 def whole_form(text: str) -> str:
