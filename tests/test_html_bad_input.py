@@ -109,15 +109,23 @@ def test_deep_inline_nesting_inside_a_paragraph() -> None:
     assert f"{SENTENCE} Entry 0." in texts(html)
 
 
+def xhtml(subset: str, entity: str, *, title: str, encoding: str = "", wrap: str = "") -> str:
+    """An XHTML page whose DOCTYPE declares ``subset`` and whose paragraphs each use ``entity``."""
+    paragraphs = "".join(f"<p>{SENTENCE} Entry {n}. {entity}</p>" for n in range(6))
+    if wrap:
+        paragraphs = f"<{wrap}>{paragraphs}</{wrap}>"
+    return (
+        f'<?xml version="1.0"{encoding}?>\n'
+        f"<!DOCTYPE html [{subset}]>\n"
+        f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{title}</title></head>'
+        f"<body>{paragraphs}</body></html>"
+    )
+
+
 def test_xml_bomb_is_not_expanded() -> None:
     lol = "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10}">' for n in range(1, 10))
-    html = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<!DOCTYPE html [<!ENTITY lol0 "lol">{lol}]>\n'
-        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Log</title></head><body><article>'
-        + "".join(f"<p>{SENTENCE} Entry {n}. &lol9;</p>" for n in range(6))
-        + "</article></body></html>"
-    )
+    html = xhtml(f'<!ENTITY lol0 "lol">{lol}', "&lol9;", title="Log", encoding=' encoding="utf-8"',
+                 wrap="article")
     start = time.monotonic()
     page = extract_page(html.encode("utf-8"), url=None, selectors=())
     assert time.monotonic() - start < 10
@@ -130,13 +138,7 @@ def test_xml_bomb_is_not_expanded() -> None:
 def test_external_entity_is_not_fetched(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-PASSPHRASE", encoding="utf-8")
-    html = (
-        '<?xml version="1.0"?>\n'
-        f'<!DOCTYPE html [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
-        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>&xxe;</title></head><body>'
-        + "".join(f"<p>{SENTENCE} Entry {n}. &xxe;</p>" for n in range(6))
-        + "</body></html>"
-    )
+    html = xhtml(f'<!ENTITY xxe SYSTEM "{secret.as_uri()}">', "&xxe;", title="&xxe;")
     page = extract_page(html, url=None, selectors=())
     assert page.blocks
     everything = repr(page)
