@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.rules._match import _OPTIONS, _lead, normalize, translate_pattern
+from cleaner.rules._match import (
+    _OPTIONS,
+    TextMatcher,
+    _bounded,
+    _lead,
+    normalize,
+    translate_pattern,
+    whole_form,
+)
 from cleaner.rules._prefilter import Triggers, triggers
 
 PATTERN_RULES = [r for r in cleaner.Cleaner().rules if r.pattern]
@@ -109,6 +117,54 @@ def test_matcher_equals_running_every_pattern() -> None:
         want = {r.id for r, compiled, _ in _COMPILED
                 if r in matcher.rules and compiled.search(text) and words <= (r.max_words or 10**9)}
         assert got == want, text
+
+
+def test_document_scan_equals_block_by_block() -> None:
+    """Scanning a document at once attributes every hit to its own block: nothing leaks across
+    the joins, whatever the neighbours."""
+    matcher = cleaner.Cleaner()._engine.matcher
+    texts = [e for r in matcher.rules for e in (*r.examples_drop, *r.examples_keep)]
+    texts += ["→", "1", "  (c) ", "Page 2 of 3", "Read more →"]
+    lows = [normalize(t) for t in texts]
+    words = [len(t.split()) for t in texts]
+    one_by_one = [matcher.hits(t, w) for t, w in zip(texts, words)]
+    assert any(one_by_one)
+    for order in (texts, texts[::-1]):
+        index = [texts.index(t) for t in order]
+        got = matcher.scan(order, [lows[i] for i in index], [words[i] for i in index])
+        assert got == [one_by_one[i] for i in index]
+    skipped = matcher.scan(texts, [None] * len(texts), words)
+    assert skipped == [[] for _ in texts]
+
+
+def _phrase_rules_by_definition(matcher: TextMatcher, text: str) -> set[int]:
+    """Which phrase rules match ``text``, straight from their definition, one phrase at a time."""
+    low = normalize(text)
+    lead = _lead(low)
+    out = set()
+    for index, rule in enumerate(matcher.rules):
+        for phrase in rule.phrases:
+            if rule.match == "whole":
+                if whole_form(phrase) == whole_form(text):
+                    out.add(index)
+                continue
+            key = normalize(phrase)
+            at = low.find(key)
+            while at >= 0:
+                if _bounded(low, at, at + len(key)) and (rule.match != "start" or at == lead):
+                    out.add(index)
+                at = low.find(key, at + 1)
+    return out
+
+
+def test_phrase_hits_follow_their_definition() -> None:
+    matcher = cleaner.Cleaner()._engine.matcher
+    texts = [e for r in matcher.rules for e in (*r.examples_drop, *r.examples_keep)]
+    texts += ["→", "  (c) ", "Read more →", "» Read more", "read more about it"]
+    for text in texts:
+        got = {h.rule for h in matcher.hits(text, len(text.split()))
+               if matcher.rules[h.rule].phrases}
+        assert got == _phrase_rules_by_definition(matcher, text), text
 
 
 def test_pattern_python_cannot_read_has_no_prefilter() -> None:

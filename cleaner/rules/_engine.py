@@ -35,7 +35,7 @@ class RuleEngine:
 
     def judge(self, blocks: Sequence[Block], host: str | None = None) -> list[Verdict]:
         shapes = [shape(b) for b in blocks]
-        hits = [self._hits(b, s) for b, s in zip(blocks, shapes)]
+        hits = self._hits(blocks, shapes)
         detect = [self._candidates(b, s) for b, s in zip(blocks, shapes)]
         candidates = [i for i in range(len(blocks)) if hits[i] or detect[i]]
         verdicts: list[Verdict] = [KEEP] * len(blocks)
@@ -60,10 +60,10 @@ class RuleEngine:
             for i, verdict in dropped.items():
                 verdicts[i] = verdict
 
-    def _hits(self, block: Block, s: Shape) -> list[Hit]:
-        if self._word_limit and s.words > self._word_limit:
-            return []
-        return self.matcher.hits(block.text, s.words, normalize_tokens(s.tokens))
+    def _hits(self, blocks: Sequence[Block], shapes: list[Shape]) -> list[list[Hit]]:
+        limit = self._word_limit
+        lows = [None if limit and s.words > limit else normalize_tokens(s.tokens) for s in shapes]
+        return self.matcher.scan([b.text for b in blocks], lows, [s.words for s in shapes])
 
     def _candidates(self, block: Block, s: Shape) -> list[Rule]:
         return [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 import re2
@@ -17,7 +18,6 @@ import re2
 from ._load import Rule
 from ._prefilter import DIGIT, END, triggers
 
-_WS = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
@@ -25,6 +25,8 @@ _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 64 << 20
 _UNLIMITED = 1 << 30
 _LENGTH_BUCKETS = (6, 10, 16, 25, 40, 60, _UNLIMITED)
+_HEAD = "\x02"
+"""Marks where a block's opening starts in the second scan (never in normalized text)."""
 
 
 def normalize(text: str) -> str:
@@ -90,57 +92,54 @@ class Hit:
 
 
 class TextMatcher:
-    """Finds, for one block, every phrase/pattern rule that matches it (before position gates).
+    """Finds, for every block of a document, each phrase/pattern rule that matches it (before
+    position gates).
 
-    Phrases and the patterns' literal triggers (see ``_prefilter``) share one Aho-Corasick pass
-    over the block's normalized text; a pattern runs only on blocks that show one of its
-    triggers. Patterns with no usable trigger go into RE2 sets, one per block-length bucket.
+    A document is scanned as a whole, twice, by two Aho-Corasick automata: one over the blocks'
+    normalized texts (phrases matched anywhere, and the patterns' ``anywhere`` triggers, see
+    ``_prefilter``), one over each block's opening (``\\x02`` and its text from the first letter
+    or digit: phrases matched at the start, and ``lead`` triggers). A pattern then runs only on
+    the blocks that show one of its triggers; the few patterns with no usable trigger go into
+    RE2 sets, one per block-length bucket. Whole-block phrases are one dictionary lookup.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
-        self._automaton = ahocorasick.Automaton()
         self._whole: dict[str, list[int]] = {}
-        self._patterns: list[tuple[int, re2._Regexp]] = []
+        self._patterns: list[tuple[int, re2._Regexp, Any]] = []
         self._limits: list[int] = []
-        phrase_rules: dict[str, list[tuple[int, int]]] = {}
-        triggered: dict[str, set[int]] = {}
-        lead: dict[str, set[int]] = {}
+        anywhere: dict[str, tuple[list[tuple[int, int]], set[int]]] = {}
+        heads: dict[str, tuple[list[tuple[int, int]], set[int]]] = {}
         always: list[int] = []
         for index, rule in enumerate(self.rules):
             for phrase in rule.phrases:
                 if rule.match == "whole":
                     self._whole.setdefault(whole_form(phrase), []).append(index)
-                else:
-                    key = normalize(phrase)
-                    phrase_rules.setdefault(key, []).append((index, len(key)))
+                    continue
+                key = normalize(phrase)
+                table = heads if rule.match == "start" else anywhere
+                table.setdefault(key, ([], set()))[0].append((index, len(key)))
             if rule.pattern is not None:
                 k = len(self._patterns)
-                self._patterns.append((index, re2.compile(translate_pattern(rule.pattern), _OPTIONS)))
+                compiled = re2.compile(translate_pattern(rule.pattern), _OPTIONS)
+                self._patterns.append((index, compiled, _program(compiled)))
                 self._limits.append(rule.max_words or _UNLIMITED)
                 found = triggers(rule.pattern)
                 if found is None:
                     always.append(k)
                     continue
                 for word in found.anywhere:
-                    triggered.setdefault(word, set()).add(k)
+                    anywhere.setdefault(word, ([], set()))[1].add(k)
                 for word in found.lead:
-                    lead.setdefault(word, set()).add(k)
-        for key in phrase_rules.keys() | triggered.keys():
-            entries = tuple(phrase_rules.get(key, ()))
-            self._automaton.add_word(key, (entries, tuple(sorted(triggered.get(key, ())))))
-        self._scan = bool(phrase_rules or triggered)
-        if self._scan:
-            self._automaton.make_automaton()
-        self._lead_digit = tuple(sorted(lead.pop(DIGIT, ())))
-        self._lead_end = tuple(sorted(lead.pop(END, ())))
-        self._lead = {key: tuple(sorted(ks)) for key, ks in lead.items()}
-        # The lengths worth looking up, by a trigger's first two characters (one-character
-        # triggers are looked up by themselves).
-        lengths: dict[str, set[int]] = {}
-        for key in lead:
-            lengths.setdefault(key[:2], set()).add(len(key))
-        self._lead_lengths = {head: tuple(sorted(ls)) for head, ls in lengths.items()}
+                    heads.setdefault(word, ([], set()))[1].add(k)
+        digit = heads.pop(DIGIT, ([], set()))[1]
+        end = heads.pop(END, ([], set()))[1]
+        self._lead_digit = tuple(sorted(digit))
+        self._lead_end = tuple(sorted(end))
+        self._anywhere = _automaton(anywhere)
+        self._heads = _automaton({_HEAD + key: value for key, value in heads.items()})
+        self._head_span = max((len(k) for k in heads), default=0)
+        """How much of a block's opening the second scan needs to see."""
         # A block much longer than the longest whole-block phrase cannot be one of them.
         self._whole_len = max((len(k) for k in self._whole), default=-1) + 40
         self._sets = self._build_sets(always)
@@ -172,51 +171,136 @@ class TextMatcher:
     def hits(self, text: str, words: int, low: str | None = None) -> list[Hit]:
         """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order.
         ``low`` is ``normalize(text)`` when the caller has it already."""
-        found: list[Hit] = []
-        if low is None:
-            low = normalize(text)
-        if len(low) <= self._whole_len:
-            whole = self._whole.get(_EDGE.sub("", low))
-            if whole:
-                found.extend(Hit(i, None) for i in whole)
-        lead = _lead(low)
-        candidates: set[int] = set()
-        if self._scan:
-            for end, (entries, patterns) in self._automaton.iter(low):
-                if patterns:
-                    candidates.update(patterns)
-                for index, length in entries:
-                    start = end - length + 1
-                    if not _bounded(low, start, end + 1):
-                        continue
-                    if self.rules[index].match == "start" and start != lead:
-                        continue
-                    found.append(Hit(index, None))
-        if lead == len(low):
-            candidates.update(self._lead_end)
-        elif low[lead].isdigit():
-            candidates.update(self._lead_digit)
-        if self._lead and lead < len(low):
-            table = self._lead
-            for head in (low[lead], low[lead : lead + 2]):
-                for length in self._lead_lengths.get(head, ()):
-                    patterns = table.get(low[lead : lead + length])
-                    if patterns:
-                        candidates.update(patterns)
+        return self.scan([text], [normalize(text) if low is None else low], [words])[0]
+
+    def scan(self, texts: Sequence[str], lows: Sequence[str | None],
+             words: Sequence[int]) -> list[list[Hit]]:
+        """:meth:`hits` for every block of a document at once; ``lows[i]`` is the block's
+        normalized text, or None for a block no text rule can apply to (too long)."""
+        found: list[list[Hit]] = [[] for _ in texts]
+        candidates: dict[int, set[int]] = {}
+        order: list[int] = []
+        leads: list[int] = []
+        opening: list[str] = []
+        whole, whole_len, span = self._whole, self._whole_len, self._head_span
+        for i, low in enumerate(lows):
+            if low is None:
+                continue
+            lead = 0 if low and low[0].isalnum() else _lead(low)
+            if whole and len(low) <= whole_len:
+                stop = len(low)
+                while stop > lead and not low[stop - 1].isalnum():
+                    stop -= 1
+                rules = whole.get(low[lead:stop])
+                if rules:
+                    found[i].extend(Hit(r, None) for r in rules)
+            if lead == len(low):
+                if self._lead_end:
+                    candidates.setdefault(i, set()).update(self._lead_end)
+            elif self._lead_digit and low[lead].isdigit():
+                candidates.setdefault(i, set()).update(self._lead_digit)
+            order.append(i)
+            leads.append(lead)
+            opening.append(low[lead : lead + span])
+        if order:
+            self._scan_all(self._anywhere, [lows[i] or "" for i in order], order, None, lows,
+                           found, candidates)
+            self._scan_all(self._heads, opening, order, leads, lows, found, candidates)
+        for i, text in enumerate(texts):
+            if lows[i] is None:
+                continue
+            self._run_patterns(text, words[i], candidates.get(i), found[i])
+        return found
+
+    def _scan_all(self, automaton: Any, pieces: list[str], order: list[int],
+                  leads: list[int] | None, lows: Sequence[str | None],
+                  found: list[list[Hit]], candidates: dict[int, set[int]]) -> None:
+        """One automaton over the pieces of all blocks, joined by line breaks (which no
+        normalized text holds, so no match spans two blocks). With ``leads``, each piece is a
+        block's opening and gets a start marker."""
+        if automaton is None:
+            return
+        starts: list[int] = []
+        position = 0
+        marker = _HEAD if leads is not None else ""
+        for piece in pieces:
+            starts.append(position)
+            position += len(marker) + len(piece) + 1
+        joined = marker + ("\n" + marker).join(pieces)
+        j, last = 0, len(starts) - 1
+        for end, (entries, patterns) in automaton.iter(joined):
+            while j < last and starts[j + 1] <= end:
+                j += 1
+            i = order[j]
+            if patterns:
+                candidates.setdefault(i, set()).update(patterns)
+            if not entries:
+                continue
+            low = lows[i] or ""
+            for index, length in entries:
+                if leads is not None:
+                    start = leads[j]
+                else:
+                    start = end - length + 1 - starts[j]
+                if _bounded(low, start, start + length):
+                    found[i].append(Hit(index, None))
+
+    def _run_patterns(self, text: str, words: int, candidates: set[int] | None,
+                      found: list[Hit]) -> None:
         chosen = self._set_for(words)
+        if not candidates and chosen is None:
+            if len(found) > 1:
+                found.sort(key=_rule_of)
+            return
+        data = text.encode("utf-8")
+        picked: set[int] = set(candidates) if candidates else set()
         if chosen is not None:
-            members = chosen[1]
-            candidates.update(members[k] for k in chosen[0].Match(text) or ())
-        for k in candidates:
+            picked.update(chosen[1][k] for k in chosen[0].Match(data) or ())
+        for k in picked:
             if words > self._limits[k]:
                 continue
-            index, compiled = self._patterns[k]
-            m = compiled.search(text)
+            index, compiled, program = self._patterns[k]
+            m = _search(compiled, program, text, data)
             if m is not None:
-                found.append(Hit(index, m.span()))
+                found.append(Hit(index, m))
         if len(found) > 1:
-            found.sort(key=lambda h: h.rule)
-        return found
+            found.sort(key=_rule_of)
+
+
+def _automaton(keys: dict[str, tuple[list[tuple[int, int]], set[int]]]) -> Any:
+    """An Aho-Corasick automaton whose values are ``(phrase entries, pattern numbers)``, or
+    None when there is nothing to find."""
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, (entries, patterns) in keys.items():
+        automaton.add_word(key, (tuple(entries), tuple(sorted(patterns))))
+    automaton.make_automaton()
+    return automaton
+
+
+def _program(compiled: Any) -> Any:
+    """The RE2 program inside google-re2's wrapper, to be run on UTF-8 bytes the caller encoded
+    once per block: the wrapper's own ``search`` encodes the text again and translates offsets
+    for each call. None (use ``search``) if a later google-re2 keeps it elsewhere."""
+    program = getattr(compiled, "_regexp", None)
+    anchor = getattr(re2, "_Anchor", None)
+    return program if anchor is not None and hasattr(program, "Match") else None
+
+
+def _search(compiled: Any, program: Any, text: str, data: bytes) -> tuple[int, int] | None:
+    """Where ``compiled`` first matches ``text`` (``data`` is its UTF-8), in characters."""
+    if program is None:
+        m = compiled.search(text)
+        return None if m is None else (m.start(), m.end())
+    start, stop = program.Match(re2._Anchor.UNANCHORED, data, 0, len(data))[0]
+    if start < 0:
+        return None
+    return len(data[:start].decode("utf-8")), len(data[:stop].decode("utf-8"))
+
+
+def _rule_of(hit: Hit) -> int:
+    return hit.rule
 
 
 def _lead(low: str) -> int:
