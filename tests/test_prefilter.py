@@ -161,6 +161,9 @@ def test_phrase_hits_follow_their_definition() -> None:
     matcher = cleaner.Cleaner()._engine.matcher
     texts = [e for r in matcher.rules for e in (*r.examples_drop, *r.examples_keep)]
     texts += ["→", "  (c) ", "Read more →", "» Read more", "read more about it"]
+    # every phrase inside a longer word, and after a word: hits only where boundaries allow
+    texts += [f"un{p}ed" for r in matcher.rules for p in r.phrases[:3]]
+    texts += [f"And {p}" for r in matcher.rules for p in r.phrases[:3]]
     for text in texts:
         got = {h.rule for h in matcher.hits(text, len(text.split()))
                if matcher.rules[h.rule].phrases}
