@@ -60,7 +60,7 @@ class RuleEngine:
             for i, verdict in dropped.items():
                 verdicts[i] = verdict
 
-    def _hits(self, blocks: Sequence[Block], shapes: list[Shape]) -> list[list[Hit]]:
+    def _hits(self, blocks: Sequence[Block], shapes: list[Shape]) -> list[Sequence[Hit]]:
         limit = self._word_limit
         lows = [None if limit and s.words > limit else normalize_tokens(s.tokens) for s in shapes]
         return self.matcher.scan([b.text for b in blocks], lows, [s.words for s in shapes])
@@ -72,7 +72,7 @@ class RuleEngine:
         ]
 
     def _first_rule(
-        self, view: View, k: int, hits: list[Hit], detect: list[Rule], host: str | None
+        self, view: View, k: int, hits: Sequence[Hit], detect: list[Rule], host: str | None
     ) -> Found | None:
         words = view.shapes[k].words
         for hit in hits:

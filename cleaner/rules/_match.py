@@ -25,6 +25,7 @@ _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 64 << 20
 _UNLIMITED = 1 << 30
 _LENGTH_BUCKETS = (6, 10, 16, 25, 40, 60, _UNLIMITED)
+_NO_HITS: tuple[Hit, ...] = ()
 _HEAD = "\x02"
 """Marks where a block's opening starts in the second scan (never in normalized text)."""
 
@@ -162,22 +163,16 @@ class TextMatcher:
             sets.append((limit, patterns, members))
         return sets
 
-    def _set_for(self, words: int) -> tuple[re2.Set, list[int]] | None:
-        for limit, patterns, members in self._sets:
-            if words <= limit:
-                return patterns, members
-        return None
-
     def hits(self, text: str, words: int, low: str | None = None) -> list[Hit]:
         """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order.
         ``low`` is ``normalize(text)`` when the caller has it already."""
-        return self.scan([text], [normalize(text) if low is None else low], [words])[0]
+        return list(self.scan([text], [normalize(text) if low is None else low], [words])[0])
 
     def scan(self, texts: Sequence[str], lows: Sequence[str | None],
-             words: Sequence[int]) -> list[list[Hit]]:
+             words: Sequence[int]) -> list[Sequence[Hit]]:
         """:meth:`hits` for every block of a document at once; ``lows[i]`` is the block's
         normalized text, or None for a block no text rule can apply to (too long)."""
-        found: list[list[Hit]] = [[] for _ in texts]
+        found: dict[int, list[Hit]] = {}
         candidates: dict[int, set[int]] = {}
         order: list[int] = []
         leads: list[int] = []
@@ -193,7 +188,7 @@ class TextMatcher:
                     stop -= 1
                 rules = whole.get(low[lead:stop])
                 if rules:
-                    found[i].extend(Hit(r, None) for r in rules)
+                    found[i] = [Hit(r, None) for r in rules]
             if lead == len(low):
                 if self._lead_end:
                     candidates.setdefault(i, set()).update(self._lead_end)
@@ -206,15 +201,20 @@ class TextMatcher:
             self._scan_all(self._anywhere, [lows[i] or "" for i in order], order, None, lows,
                            found, candidates)
             self._scan_all(self._heads, opening, order, leads, lows, found, candidates)
-        for i, text in enumerate(texts):
-            if lows[i] is None:
-                continue
-            self._run_patterns(text, words[i], candidates.get(i), found[i])
-        return found
+            reach = self._sets[-1][0] if self._sets else 0
+            for i in order:
+                if words[i] <= reach or i in candidates:
+                    self._run_patterns(texts[i], words[i], candidates.get(i), found, i)
+        out: list[Sequence[Hit]] = [_NO_HITS] * len(texts)
+        for i, hits in found.items():
+            if len(hits) > 1:
+                hits.sort(key=_rule_of)
+            out[i] = hits
+        return out
 
     def _scan_all(self, automaton: Any, pieces: list[str], order: list[int],
                   leads: list[int] | None, lows: Sequence[str | None],
-                  found: list[list[Hit]], candidates: dict[int, set[int]]) -> None:
+                  found: dict[int, list[Hit]], candidates: dict[int, set[int]]) -> None:
         """One automaton over the pieces of all blocks, joined by line breaks (which no
         normalized text holds, so no match spans two blocks). With ``leads``, each piece is a
         block's opening and gets a start marker."""
@@ -243,28 +243,24 @@ class TextMatcher:
                 else:
                     start = end - length + 1 - starts[j]
                 if _bounded(low, start, start + length):
-                    found[i].append(Hit(index, None))
+                    found.setdefault(i, []).append(Hit(index, None))
 
     def _run_patterns(self, text: str, words: int, candidates: set[int] | None,
-                      found: list[Hit]) -> None:
-        chosen = self._set_for(words)
-        if not candidates and chosen is None:
-            if len(found) > 1:
-                found.sort(key=_rule_of)
-            return
+                      found: dict[int, list[Hit]], i: int) -> None:
+        """Run the patterns block ``i`` showed a trigger of, and the sets for its length."""
         data = text.encode("utf-8")
         picked: set[int] = set(candidates) if candidates else set()
-        if chosen is not None:
-            picked.update(chosen[1][k] for k in chosen[0].Match(data) or ())
+        for limit, patterns, members in self._sets:
+            if words <= limit:
+                picked.update(members[k] for k in patterns.Match(data) or ())
+                break
         for k in picked:
             if words > self._limits[k]:
                 continue
             index, compiled, program = self._patterns[k]
             m = _search(compiled, program, text, data)
             if m is not None:
-                found.append(Hit(index, m))
-        if len(found) > 1:
-            found.sort(key=_rule_of)
+                found.setdefault(i, []).append(Hit(index, m))
 
 
 def _automaton(keys: dict[str, tuple[list[tuple[int, int]], set[int]]]) -> Any:
