@@ -313,6 +313,24 @@ def test_an_article_body_split_by_ad_rails_is_extracted_whole() -> None:
     assert texts(extract(html)) == BODY
 
 
+def test_posts_side_by_side_are_joined_when_only_the_first_wrapper_matched() -> None:
+    # A blog's front page: trafilatura's first expression matches the first post's wrapper
+    # (class "entry") and, for the later posts, only their body (the first match per parent).
+    posts = "".join(
+        f'<div class="entry"><h3>Post {n}</h3><div class="entry-content">'
+        f"{paragraphs(BODY[n : n + 2])}</div></div>"
+        for n in (0, 2, 4)
+    )
+    html = (
+        f"<html><head><title>Harbour notes</title></head><body>"
+        f'<div class="column">{posts}</div></body></html>'
+    )
+    root = lxml_html.document_fromstring(html)
+    assert join_chunks(root) == 2
+    result = texts(extract(html))
+    assert all(text in result for text in BODY)
+
+
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
     posts = "".join(
         f'<section><article><h2>Post {n}</h2><div class="entry-content"><p>{text}</p></div>'
