@@ -137,6 +137,16 @@ def test_utf8_page_mislabelled_as_latin1_is_read_as_utf8() -> None:
     assert CAFE in decoded and "Ã©" not in decoded
 
 
+def test_character_references_to_control_characters_are_read_as_browsers_do() -> None:
+    # &#151; is an em dash in windows-1252 (the HTML standard maps 128-159 so); a reference to
+    # a C0 control character is dropped (the extractor refuses such text, losing the page).
+    body = "".join(
+        f"<p>{text.replace(', ', ' &#151; ', 1)}&#26;</p>" for text in BODY
+    )
+    result = texts(extract(page(body)))
+    assert result == [text.replace(", ", " \u2014 ", 1) for text in BODY]
+
+
 def test_latin1_page_mislabelled_as_utf8_is_detected() -> None:
     data = french_page('<meta charset="utf-8">').encode("cp1252")
     assert CAFE in decode_html(data, "page.html")
