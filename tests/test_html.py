@@ -18,6 +18,7 @@ from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
 from cleaner.html._chunks import join_chunks
+from cleaner.html._dump import baseline_blocks
 from cleaner.rules._select import CompiledSelector, compile_selectors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -339,6 +340,19 @@ def test_posts_side_by_side_are_joined_when_only_the_first_wrapper_matched() -> 
     assert join_chunks(root) == 2
     result = texts(extract(html))
     assert all(text in result for text in BODY)
+
+
+def test_the_baseline_fallback_reads_lines_and_leaves_out_form_controls() -> None:
+    options = "".join(f"<option>Crossing at {h} o'clock</option>" for h in range(6, 12))
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><table><tr><td>"
+        + "<br><br>".join(BODY)
+        + f"<br><select>{options}</select></td></tr></table>"
+        '<div class="comments"><div>A reader wrote that the ferry is always late.</div></div>'
+        "</body></html>"
+    )
+    blocks = baseline_blocks(lxml_html.document_fromstring(html), None)
+    assert [b.text for b in blocks] == BODY
 
 
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
