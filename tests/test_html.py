@@ -18,6 +18,7 @@ from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
 from cleaner.html._chunks import join_chunks
+from cleaner.html._dump import baseline_blocks
 from cleaner.rules._select import CompiledSelector, compile_selectors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -135,6 +136,16 @@ def test_utf8_page_mislabelled_as_latin1_is_read_as_utf8() -> None:
     data = french_page('<meta charset="iso-8859-1">').encode("utf-8")
     decoded = decode_html(data, "page.html")
     assert CAFE in decoded and "Ã©" not in decoded
+
+
+def test_character_references_to_control_characters_are_read_as_browsers_do() -> None:
+    # &#151; is an em dash in windows-1252 (the HTML standard maps 128-159 so); a reference to
+    # a C0 control character is dropped (the extractor refuses such text, losing the page).
+    body = "".join(
+        f"<p>{text.replace(', ', ' &#151; ', 1)}&#26;</p>" for text in BODY
+    )
+    result = texts(extract(page(body)))
+    assert result == [text.replace(", ", " \u2014 ", 1) for text in BODY]
 
 
 def test_latin1_page_mislabelled_as_utf8_is_detected() -> None:
@@ -311,6 +322,37 @@ def test_an_article_body_split_by_ad_rails_is_extracted_whole() -> None:
         "</main></body></html>"
     )
     assert texts(extract(html)) == BODY
+
+
+def test_posts_side_by_side_are_joined_when_only_the_first_wrapper_matched() -> None:
+    # A blog's front page: trafilatura's first expression matches the first post's wrapper
+    # (class "entry") and, for the later posts, only their body (the first match per parent).
+    posts = "".join(
+        f'<div class="entry"><h3>Post {n}</h3><div class="entry-content">'
+        f"{paragraphs(BODY[n : n + 2])}</div></div>"
+        for n in (0, 2, 4)
+    )
+    html = (
+        f"<html><head><title>Harbour notes</title></head><body>"
+        f'<div class="column">{posts}</div></body></html>'
+    )
+    root = lxml_html.document_fromstring(html)
+    assert join_chunks(root) == 2
+    result = texts(extract(html))
+    assert all(text in result for text in BODY)
+
+
+def test_the_baseline_fallback_reads_lines_and_leaves_out_form_controls() -> None:
+    options = "".join(f"<option>Crossing at {h} o'clock</option>" for h in range(6, 12))
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><table><tr><td>"
+        + "<br><br>".join(BODY)
+        + f"<br><select>{options}</select></td></tr></table>"
+        '<div class="comments"><div>A reader wrote that the ferry is always late.</div></div>'
+        "</body></html>"
+    )
+    blocks = baseline_blocks(lxml_html.document_fromstring(html), None)
+    assert [b.text for b in blocks] == BODY
 
 
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:

@@ -23,7 +23,7 @@ def join_chunks(root: lxml_html.HtmlElement) -> int:
     outer = [e for e in found if not any(a in matched for a in e.iterancestors())]
     if len(outer) < 2:
         return 0
-    first = outer[0]
+    first = _anchor(outer, found)
     chunks = [e for e in outer[1:] if _same_kind(first, e) and _near(first, e)]
     for chunk in chunks:
         if chunk.text and chunk.text.strip():
@@ -31,6 +31,16 @@ def join_chunks(root: lxml_html.HtmlElement) -> int:
         first.extend(list(chunk))
         chunk.drop_tree()
     return len(chunks)
+
+
+def _anchor(outer: list[etree._Element], found: list[etree._Element]) -> etree._Element:
+    """The chunk the later ones join: the first container, or, when the first post's whole
+    wrapper matched and the later posts only their body, the first post's body."""
+    first = outer[0]
+    if len(outer) < 2 or _same_kind(first, outer[1]):
+        return first
+    inner = [e for e in found if _same_kind(e, outer[1]) and first in e.iterancestors()]
+    return inner[0] if inner else first
 
 
 def _same_kind(a: etree._Element, b: etree._Element) -> bool:

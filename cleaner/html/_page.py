@@ -21,6 +21,7 @@ from ._blocks import body_blocks
 from ._chunks import join_chunks
 from ._classes import with_classes
 from ._deadline import Deadline
+from ._dump import baseline_blocks
 from ._meta import page_metadata
 from ._parse import cap_size, parse_html
 from ._prune import link_text_chars, page_text_chars, prune
@@ -84,7 +85,8 @@ def extract_page(
 def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
     """The main content's blocks: trafilatura in recall mode, or, when that takes a small part
     of a page that is nearly all text (few links), its balanced mode (whose own fallbacks,
-    justext among them, reach text in layouts without article markup: old table pages)."""
+    justext among them, reach text in layouts without article markup: old table pages), or,
+    failing that, trafilatura's baseline."""
     blocks = _blocks_of(_extract(root, recall=True), url)
     taken = _block_chars(blocks)
     page = page_text_chars(root)
@@ -94,6 +96,10 @@ def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
     found = _block_chars(other)
     if found > FALLBACK_GAIN * taken and found >= FALLBACK_COVER * page and not _repetitive(other):
         return other
+    dump = baseline_blocks(root, url)
+    found = _block_chars(dump)
+    if found > FALLBACK_GAIN * taken and found >= DUMP_COVER * page and not _repetitive(dump):
+        return dump
     return blocks
 
 
@@ -108,6 +114,9 @@ FALLBACK_COVER = 0.6
 """...covering at least this share of the page's text (the page is the article)..."""
 FALLBACK_MAX_REPEATS = 0.5
 """...without this share of its blocks being repeats (a dump of hidden metadata and teasers)."""
+DUMP_COVER = 0.7
+"""When the balanced extraction does not qualify, trafilatura's baseline (the page's article
+element, paragraphs or whole text) is taken on the same terms, covering at least this share."""
 
 
 def _blocks_of(body: etree._Element | None, url: str | None) -> list[Block]:

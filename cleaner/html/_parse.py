@@ -12,6 +12,10 @@ from .._errors import SourceError
 
 # Control characters lxml accepts in parsed text but refuses when the extractor sets it again.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A numeric character reference to a control character: to C0 controls (the parser would put
+# them in the text, see above), or to 128-159, which browsers read as windows-1252 (&#151; is
+# an em dash), as the HTML standard says.
+_CONTROL_REF = re.compile(r"&#(?:([0-9]{1,5})|[xX]([0-9a-fA-F]{1,4}));?")
 # An XML declaration (lxml refuses one with an encoding in a str) and a DOCTYPE with an internal
 # subset (the HTML parser would leave its "]>" in the text). Entities declared there are never
 # expanded: the HTML parser does not read DTDs.
@@ -58,9 +62,21 @@ def _repair(text: str) -> str:
     text = text.lstrip("\ufeff")
     head = _PROLOG.sub("", text[:_PROLOG_WINDOW], count=1)
     text = head + text[_PROLOG_WINDOW:]
+    if "&#" in text:
+        text = _CONTROL_REF.sub(_control_ref, text)
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     return text
+
+
+def _control_ref(match: re.Match[str]) -> str:
+    decimal, hexadecimal = match.groups()
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    if 0x80 <= code <= 0x9F:
+        return bytes([code]).decode("cp1252", errors="ignore") or match.group()
+    if _CONTROL.match(chr(code)):
+        return ""
+    return match.group()
 
 
 def _truncation(parser: lxml_html.HTMLParser) -> str | None:
