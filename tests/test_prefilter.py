@@ -132,9 +132,9 @@ def test_document_scan_equals_block_by_block() -> None:
     for order in (texts, texts[::-1]):
         index = [texts.index(t) for t in order]
         got = matcher.scan(order, [lows[i] for i in index], [words[i] for i in index])
-        assert got == [one_by_one[i] for i in index]
+        assert [list(h) for h in got] == [one_by_one[i] for i in index]
     skipped = matcher.scan(texts, [None] * len(texts), words)
-    assert skipped == [[] for _ in texts]
+    assert not any(skipped)
 
 
 def _phrase_rules_by_definition(matcher: TextMatcher, text: str) -> set[int]:
