@@ -61,3 +61,27 @@ def test_idempotent(text: str) -> None:
 @given(_TEXT)
 def test_deterministic(text: str) -> None:
     assert CLEANER.clean_text(text).to_dict() == SECOND.clean_text(text).to_dict()
+
+
+_SPACED = st.lists(
+    st.one_of(st.text(max_size=12), st.sampled_from(["東京都の新しい計画", "서울시", "naïve", "“quoted”"])),
+    max_size=30,
+).flatmap(lambda words: st.lists(
+    st.sampled_from([" ", "  ", "   ", "\n", " \n ", "\t", "\xa0", "\xa0 ", "\u3000", "\u2009"]),
+    min_size=len(words), max_size=len(words),
+).map(lambda seps: "".join(w + s for w, s in zip(words, seps))))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_SPACED, st.text()))
+def test_shape_counts_words_and_folds_space_as_splitting_would(text: str) -> None:
+    """The shortcuts for plain-spaced text give what splitting at white space gives."""
+    from cleaner._model import Block
+    from cleaner.rules._match import normalize
+    from cleaner.rules._shape import _CJK, shape
+
+    s = shape(Block(text))
+    tokens = text.split()
+    assert s.words == max(len(tokens), len(_CJK.findall(text)) // 2)
+    assert s.low == normalize(text)
+    assert s.tokens == tokens

@@ -14,7 +14,7 @@ from typing import Any
 from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
 from ._load import Rule
-from ._match import Hit, TextMatcher, normalize_tokens
+from ._match import Hit, TextMatcher
 from ._shape import Shape, shape
 
 DETECTORS = DETECTOR_NAMES
@@ -62,7 +62,7 @@ class RuleEngine:
 
     def _hits(self, blocks: Sequence[Block], shapes: list[Shape]) -> list[Sequence[Hit]]:
         limit = self._word_limit
-        lows = [None if limit and s.words > limit else normalize_tokens(s.tokens) for s in shapes]
+        lows = [None if limit and s.words > limit else s.low for s in shapes]
         return self.matcher.scan([b.text for b in blocks], lows, [s.words for s in shapes])
 
     def _candidates(self, block: Block, s: Shape) -> list[Rule]:

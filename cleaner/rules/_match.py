@@ -17,6 +17,7 @@ import re2
 
 from ._load import Rule
 from ._prefilter import DIGIT, END, triggers
+from ._shape import normalize_tokens
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _OPTIONS = re2.Options()
@@ -33,11 +34,6 @@ _HEAD = "\x02"
 def normalize(text: str) -> str:
     """Lowercase, white space folded to single spaces (the form phrases are matched in)."""
     return normalize_tokens(text.split())
-
-
-def normalize_tokens(tokens: list[str]) -> str:
-    """``normalize`` of a text already split at white space."""
-    return " ".join(tokens).lower()
 
 
 def whole_form(text: str) -> str:

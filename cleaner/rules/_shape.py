@@ -32,8 +32,18 @@ class Shape:
     terminal: bool
     """Ends like a sentence: full stop, question or exclamation mark (closing quotes aside)."""
     text: str = field(repr=False, compare=False)
-    tokens: list[str] = field(repr=False, compare=False, default_factory=list)
-    """The text split at white space."""
+    folded: str | None = field(default=None, repr=False, compare=False)
+    """The text with white space folded to single spaces, when ``shape`` had it cheaply."""
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The text split at white space."""
+        return self.text.split()
+
+    @cached_property
+    def low(self) -> str:
+        """The text lower-cased with white space folded to single spaces, as phrases are matched."""
+        return self.folded.lower() if self.folded is not None else normalize_tokens(self.tokens)
 
     @cached_property
     def title_ratio(self) -> float:
@@ -56,19 +66,52 @@ class Shape:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-def word_count(text: str, tokens: list[str]) -> int:
-    """Tokens between spaces; for Chinese, Japanese and Korean, about two characters a word."""
-    if text.isascii() or _CJK.search(text) is None:
-        return len(tokens)
-    return max(len(tokens), len(_CJK.findall(text)) // 2)
+def normalize_tokens(tokens: list[str]) -> str:
+    """A text already split at white space, lower-cased and joined by single spaces: the form
+    phrases are matched in."""
+    return " ".join(tokens).lower()
+
+
+def word_count(text: str, tokens: int) -> int:
+    """``tokens`` words between spaces; for Chinese, Japanese and Korean, about two characters a
+    word. Only a text with at least twice as many CJK characters as tokens can count more, and
+    each CJK character takes three bytes in UTF-8: a text with fewer extra bytes is not searched."""
+    if text.isascii() or len(text.encode("utf-8")) - len(text) < 4 * tokens + 4:
+        return tokens
+    return max(tokens, len(_CJK.findall(text)) // 2)
+
+
+def _folded(text: str) -> str | None:
+    """``" ".join(text.split())`` without splitting, for text whose only white space is spaces,
+    line breaks and no-break spaces (almost all of it); None for other text. Every other
+    white-space character is unprintable: ASCII text is searched for the seven such ASCII ones
+    (a fast byte search each), other text is checked with one ``isprintable`` pass."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if text.isascii():
+        if ("\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
+                or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text):
+            return None
+    else:
+        if "\xa0" in text:
+            text = text.replace("\xa0", " ")
+        if not text.isprintable():
+            return None
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
 
 
 def shape(block: Block) -> Shape:
     """Word count and closing punctuation now; title case and marks when a detector asks."""
     text = block.text
-    tokens = text.split()
+    folded = _folded(text)
+    if folded is None:
+        tokens = len(text.split())
+    else:
+        tokens = folded.count(" ") + 1 if folded else 0
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
-    return Shape(word_count(text, tokens), end.endswith(_TERMINAL), text, tokens)
+    return Shape(word_count(text, tokens), end.endswith(_TERMINAL), text, folded)
 
 
 def _title_ratio(tokens: list[str]) -> float:
