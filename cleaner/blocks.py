@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ._model import Block, BlockKind
+from ._model import Block
 
 _BULLET = re.compile(r"^(?:[•·▪‣◦●○■□▶►➤✓✔]\s*|[*+\-–—]\s+|\d{1,3}[.)]\s+)")
+_BULLET_FIRST = frozenset("•·▪‣◦●○■□▶►➤✓✔*+-–—")
+"""What a bullet can start with, besides a digit (a cheap test before ``_BULLET``)."""
 _SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", "’", "'", ")", "»")
 
 
@@ -19,20 +21,29 @@ def segment_text(text: str) -> list[Block]:
     again gives the same blocks. Lines are stripped of surrounding white space; nothing else in
     them changes.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
-    current: list[str] = []
+    para: str | None = None
+    """The paragraph being gathered: its lines joined by line breaks."""
+    last = ""
+    """Its last line."""
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
-            _flush(current, blocks)
+            if para is not None:
+                blocks.append(_block(para))
+                para = None
             continue
-        if current and _continues(current[-1], line):
-            current.append(line)
-            continue
-        _flush(current, blocks)
-        current.append(line)
-    _flush(current, blocks)
+        if para is not None:
+            if _continues(last, line):
+                para += "\n" + line
+                last = line
+                continue
+            blocks.append(_block(para))
+        para = last = line
+    if para is not None:
+        blocks.append(_block(para))
     return blocks
 
 
@@ -41,10 +52,8 @@ def _continues(previous: str, line: str) -> bool:
     return line[0].islower() and not previous.endswith(_SENTENCE_END)
 
 
-def _flush(lines: list[str], blocks: list[Block]) -> None:
-    if not lines:
-        return
-    text = "\n".join(lines)
-    kind: BlockKind = "li" if _BULLET.match(text) else "p"
-    blocks.append(Block(text, kind))
-    lines.clear()
+def _block(text: str) -> Block:
+    first = text[0]
+    if (first in _BULLET_FIRST or first.isdigit()) and _BULLET.match(text):
+        return Block(text, "li")
+    return Block(text)
