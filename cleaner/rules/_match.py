@@ -25,7 +25,6 @@ _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 64 << 20
 _UNLIMITED = 1 << 30
-_LENGTH_BUCKETS = (6, 10, 16, 25, 40, 60, _UNLIMITED)
 _NO_HITS: tuple[Hit, ...] = ()
 _HEAD = "\x02"
 """Marks where a block's opening starts in the second scan (never in normalized text)."""
@@ -139,25 +138,22 @@ class TextMatcher:
         """How much of a block's opening the second scan needs to see."""
         # A block much longer than the longest whole-block phrase cannot be one of them.
         self._whole_len = max((len(k) for k in self._whole), default=-1) + 40
-        self._sets = self._build_sets(always)
+        self._always = always
+        self._always_reach = max((self._limits[k] for k in always), default=0)
+        self._document_patterns = self._document_set(always)
 
-    def _build_sets(self, always: list[int]) -> list[tuple[int, re2.Set, list[int]]]:
-        """A few RE2 sets by block length for the patterns with no trigger: the set for blocks of
-        up to L words holds only the patterns whose rule allows blocks longer than the previous
-        limit, so a long paragraph meets only the few patterns that apply to it."""
-        sets = []
-        previous = 0
-        for limit in _LENGTH_BUCKETS:
-            members = [k for k in always if self._limits[k] > previous]
-            previous = limit
-            if not members:
-                continue
-            patterns = re2.Set.SearchSet(_OPTIONS)
-            for k in members:
-                patterns.Add(self._patterns[k][1].pattern)
-            patterns.Compile()
-            sets.append((limit, patterns, members))
-        return sets
+    def _document_set(self, always: list[int]) -> re2.Set | None:
+        """One RE2 set of the patterns with no trigger, in multi-line mode, to run once over a
+        document's blocks joined by line breaks: a block that matches a pattern makes the
+        document match it too (``^`` and ``$`` match at the joins), so only the patterns the
+        document matches are then run block by block."""
+        if not always:
+            return None
+        patterns = re2.Set.SearchSet(_OPTIONS)
+        for k in always:
+            patterns.Add("(?m)" + self._patterns[k][1].pattern)
+        patterns.Compile()
+        return patterns
 
     def hits(self, text: str, words: int, low: str | None = None) -> list[Hit]:
         """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order.
@@ -197,10 +193,9 @@ class TextMatcher:
             self._scan_all(self._anywhere, [lows[i] or "" for i in order], order, None, lows,
                            found, candidates)
             self._scan_all(self._heads, opening, order, leads, lows, found, candidates)
-            reach = self._sets[-1][0] if self._sets else 0
-            for i in order:
-                if words[i] <= reach or i in candidates:
-                    self._run_patterns(texts[i], words[i], candidates.get(i), found, i)
+            self._triggerless(texts, words, order, candidates)
+            for i, picked in candidates.items():
+                self._run_patterns(texts[i], words[i], picked, found, i)
         out: list[Sequence[Hit]] = [_NO_HITS] * len(texts)
         for i, hits in found.items():
             if len(hits) > 1:
@@ -241,15 +236,25 @@ class TextMatcher:
                 if _bounded(low, start, start + length):
                     found.setdefault(i, []).append(Hit(index, None))
 
-    def _run_patterns(self, text: str, words: int, candidates: set[int] | None,
+    def _triggerless(self, texts: Sequence[str], words: Sequence[int], order: list[int],
+                     candidates: dict[int, set[int]]) -> None:
+        """Make each pattern with no trigger that the document matches a candidate of every
+        block it could match (by length)."""
+        if self._document_patterns is None:
+            return
+        reach = self._always_reach
+        joined = "\n".join(texts[i] for i in order if words[i] <= reach)
+        matched = self._document_patterns.Match(joined.encode("utf-8")) if joined else None
+        for n in matched or ():
+            k = self._always[n]
+            limit = self._limits[k]
+            for i in order:
+                if words[i] <= limit:
+                    candidates.setdefault(i, set()).add(k)
+
+    def _run_patterns(self, text: str, words: int, picked: set[int],
                       found: dict[int, list[Hit]], i: int) -> None:
-        """Run the patterns block ``i`` showed a trigger of, and the sets for its length."""
         data = text.encode("utf-8")
-        picked: set[int] = set(candidates) if candidates else set()
-        for limit, patterns, members in self._sets:
-            if words <= limit:
-                picked.update(members[k] for k in patterns.Match(data) or ())
-                break
         for k in picked:
             if words > self._limits[k]:
                 continue
