@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from .._model import Block
 
@@ -26,6 +27,29 @@ _MINOR = frozenset(
 )
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """``functools.cached_property`` without the lock Python 3.11 takes on every first access
+    (a shape belongs to one thread; the engine reads a few of these for every block)."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 @dataclass(eq=False)
 class Shape:
     words: int
@@ -34,18 +58,20 @@ class Shape:
     text: str = field(repr=False, compare=False)
     folded: str | None = field(default=None, repr=False, compare=False)
     """The text with white space folded to single spaces, when ``shape`` had it cheaply."""
+    body_like: bool = field(default=False, repr=False, compare=False)
+    """A sentence-shaped block (terminal, four words or more): what body paragraphs look like."""
 
-    @cached_property
+    @_once
     def tokens(self) -> list[str]:
         """The text split at white space."""
         return self.text.split()
 
-    @cached_property
+    @_once
     def low(self) -> str:
         """The text lower-cased with white space folded to single spaces, as phrases are matched."""
         return self.folded.lower() if self.folded is not None else normalize_tokens(self.tokens)
 
-    @cached_property
+    @_once
     def title_ratio(self) -> float:
         """Share of the capitalisable non-minor words that start with a capital letter (0 for
         blocks outside 5 to 40 words or ending in a full stop, which it never decides)."""
@@ -53,14 +79,9 @@ class Shape:
         end = self.text.rstrip().rstrip(_CLOSERS).rstrip()
         return _title_ratio(tokens) if 5 <= len(tokens) <= 40 and not end.endswith(".") else 0.0
 
-    @cached_property
+    @_once
     def colon_or_quote(self) -> bool:
         return not _MARKS.isdisjoint(self.text)
-
-    @property
-    def body_like(self) -> bool:
-        """A sentence-shaped block: what body paragraphs look like."""
-        return self.terminal and self.words >= 4
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -110,8 +131,9 @@ def shape(block: Block) -> Shape:
         tokens = len(text.split())
     else:
         tokens = folded.count(" ") + 1 if folded else 0
-    end = text.rstrip().rstrip(_CLOSERS).rstrip()
-    return Shape(word_count(text, tokens), end.endswith(_TERMINAL), text, folded)
+    words = word_count(text, tokens)
+    terminal = text.rstrip().rstrip(_CLOSERS).rstrip().endswith(_TERMINAL)
+    return Shape(words, terminal, text, folded, terminal and words >= 4)
 
 
 def _title_ratio(tokens: list[str]) -> float:
