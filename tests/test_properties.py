@@ -85,3 +85,14 @@ def test_shape_counts_words_and_folds_space_as_splitting_would(text: str) -> Non
     assert s.words == max(len(tokens), len(_CJK.findall(text)) // 2)
     assert s.low == normalize(text)
     assert s.tokens == tokens
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), _SPACED, st.from_regex(r"[a-z0-9_ ,.'-]{0,60}", fullmatch=True)))
+def test_stems_are_five_letter_heads_of_words_that_are_not_numbers(text: str) -> None:
+    import re
+
+    from cleaner.rules._detectors import _stems
+
+    words = re.findall(r"\w{4,}", text.lower())
+    assert _stems(text) == {w[:5] for w in words if not re.fullmatch(r"\d+", w)}

@@ -86,12 +86,13 @@ def _teaser_check(view: View, k: int, params: Params) -> bool:
     return _overlap(view, k) < max_overlap
 
 
-_WORD = re.compile(r"\w{4,}")
+_STEM = re.compile(r"(?!\d+(?!\w))(\w{4,5})\w*")
+"""A word of four letters or more that is not a number; the group is its first five letters."""
 
 
 def _stems(text: str) -> set[str]:
     """Content words cut to five letters (a cheap stem that joins 'council' and 'councils')."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if not w.isdigit()}
+    return set(_STEM.findall(text.lower()))
 
 
 def _overlap(view: View, k: int) -> float:
