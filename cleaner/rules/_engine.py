@@ -20,6 +20,7 @@ from ._shape import Shape, shape
 DETECTORS = DETECTOR_NAMES
 
 Found = tuple[Rule, tuple[int, int] | None]
+_NO_RULES: tuple[Rule, ...] = ()
 
 
 class RuleEngine:
@@ -36,8 +37,8 @@ class RuleEngine:
     def judge(self, blocks: Sequence[Block], host: str | None = None) -> list[Verdict]:
         shapes = [shape(b) for b in blocks]
         hits = self._hits(blocks, shapes)
-        detect = [self._candidates(b, s) for b, s in zip(blocks, shapes)]
-        candidates = [i for i in range(len(blocks)) if hits[i] or detect[i]]
+        detect = self._candidates(blocks, shapes)
+        candidates = sorted({i for i, found in enumerate(hits) if found}.union(detect))
         verdicts: list[Verdict] = [KEEP] * len(blocks)
         shared: dict[str, Any] = {}  # per-document caches detectors keep across passes
         while True:
@@ -50,7 +51,7 @@ class RuleEngine:
                 k = position.get(i)
                 if k is None or active[k] in dropped:
                     continue
-                found = self._first_rule(view, k, hits[i], detect[i], host)
+                found = self._first_rule(view, k, hits[i], detect.get(i, _NO_RULES), host)
                 if found is not None:
                     self._drop(view, active, k, found, dropped)
             view.memo["dropped-by"] = {position[i]: v.rule_id or "" for i, v in dropped.items()}
@@ -65,14 +66,18 @@ class RuleEngine:
         lows = [None if limit and s.words > limit else s.low for s in shapes]
         return self.matcher.scan([b.text for b in blocks], lows, [s.words for s in shapes])
 
-    def _candidates(self, block: Block, s: Shape) -> list[Rule]:
-        return [
-            r for r in self.block_rules
-            if BLOCK_DETECTORS[r.detector or ""].candidate(block, s, r.params)
-        ]
+    def _candidates(self, blocks: Sequence[Block], shapes: list[Shape]) -> dict[int, list[Rule]]:
+        """The block rules each block is a candidate of (blocks with none left out)."""
+        found: dict[int, list[Rule]] = {}
+        for rule in self.block_rules:
+            test, params = BLOCK_DETECTORS[rule.detector or ""].candidate, rule.params
+            for i, (block, s) in enumerate(zip(blocks, shapes)):
+                if test(block, s, params):
+                    found.setdefault(i, []).append(rule)
+        return found
 
     def _first_rule(
-        self, view: View, k: int, hits: Sequence[Hit], detect: list[Rule], host: str | None
+        self, view: View, k: int, hits: Sequence[Hit], detect: Sequence[Rule], host: str | None
     ) -> Found | None:
         words = view.shapes[k].words
         for hit in hits:
