@@ -8,7 +8,10 @@ scanned once whatever the number of rules.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate, repeat
+from operator import add
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,17 +214,12 @@ class TextMatcher:
         block's opening and gets a start marker."""
         if automaton is None:
             return
-        starts: list[int] = []
-        position = 0
         marker = _HEAD if leads is not None else ""
-        for piece in pieces:
-            starts.append(position)
-            position += len(marker) + len(piece) + 1
+        step = len(marker) + 1
+        starts = [0, *accumulate(map(add, map(len, pieces), repeat(step)))]
         joined = marker + ("\n" + marker).join(pieces)
-        j, last = 0, len(starts) - 1
         for end, (entries, patterns) in automaton.iter(joined):
-            while j < last and starts[j + 1] <= end:
-                j += 1
+            j = bisect_right(starts, end) - 1
             i = order[j]
             if patterns:
                 candidates.setdefault(i, set()).update(patterns)
