@@ -226,6 +226,8 @@ def _link_list(view: View, params: Params) -> set[int]:
     body has begun: a list of other stories with their summaries ("Jones tells Belichick
     story | The Cowboys owner might have..."). Lists inside an article have items without links,
     or fewer of them."""
+    if not view.blocks or not view.blocks[0].from_html:
+        return set()  # plain text has no links
     min_run = int(params.get("min_run", 3))
     low, high = float(params.get("min_density", 0.2)), float(params.get("max_density", 0.99))
     start_share = float(params.get("after", 0.5))
