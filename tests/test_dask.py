@@ -236,3 +236,20 @@ def test_cluster_reads_json_lines_from_stdin(cluster: str, tmp_path: Path) -> No
     assert remote.returncode == local.returncode == 1
     assert remote.stdout == local.stdout and remote.stdout.count(b"\n") == 1200
     assert remote.stderr.count(b"<stdin>:8: malformed JSON") == 1
+
+
+def test_partitions_keep_every_record_and_get_smaller_at_the_end(tmp_path: Path) -> None:
+    from cleaner._batch import plan, plan_units
+    from cleaner._batch._cluster import partitions
+    from cleaner.sources.jsonl import RecordFields
+
+    source = str(_inputs(tmp_path))
+    longest = max(len(line) for line in Path(source).read_bytes().splitlines(keepends=True))
+    size = 100_000
+    parts = list(partitions(plan_units([source], RecordFields(), block_bytes=size), size, workers=2))
+    got = [(t.rel, t.item.raw) for part in parts for unit in part for t in unit.tasks()]  # type: ignore[attr-defined]
+    assert got == [(t.rel, t.item.raw) for t in plan([source], RecordFields())]  # type: ignore[attr-defined]
+    sizes = [sum(unit.size for unit in part) for part in parts]
+    assert all(size - longest <= n <= size for n in sizes[:-20])
+    assert max(sizes) <= size and sizes[-1] <= max(size // 16, longest)
+    assert sum(sizes[-4:]) < size  # the last partitions are a fraction of a full one

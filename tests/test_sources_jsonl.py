@@ -207,3 +207,17 @@ def test_blocks_hold_about_the_size_asked_for(tmp_path: Path) -> None:
     assert sizes[-2] <= 1 << 16 and 100_000 < sizes[-1] < 100_000 + (1 << 17)  # the long line
     numbers = [item.number for b in blocks if isinstance(b, JsonLines) for item in b.lines()]
     assert numbers == list(range(1, 20_003))
+
+
+def test_a_block_splits_at_a_line_end_keeping_the_numbers() -> None:
+    raw = b'{"text": "a"}\n\n{"text": "bb"}\n   \n{"text": "ccc"}'
+    block = JsonLines("in.jsonl", 5, raw, FIELDS)
+    whole = [(item.number, item.raw) for item in block.lines()]
+    for size in range(0, len(raw) + 2):
+        head, rest = block.split(size)
+        assert head.raw.endswith(b"\n") or rest is None
+        assert head.raw + (rest.raw if rest else b"") == raw
+        assert len(head.raw) <= size or head.raw.count(b"\n") <= 1  # one line longer than size
+        assert rest is None or len(head.raw) + (rest.raw.find(b"\n") + 1 or len(rest.raw)) > size
+        parts = [head, rest] if rest is not None else [head]
+        assert [(item.number, item.raw) for part in parts for item in part.lines()] == whole

@@ -2,7 +2,8 @@
 
 Every worker compiles the rules once, when the run registers a worker plugin holding them. The
 input is cut into partitions as it is read: JSON lines go as blocks of raw lines (cut at
-newlines, never parsed here), other inputs as tasks; each partition is submitted as one task
+newlines, never parsed here), other inputs as tasks, and the last partitions are smaller and
+smaller, so the workers run out of work together; each partition is submitted as one task
 (pickled here, so the scheduler relays a blob), which the scheduler hands to whichever worker is
 free (earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code
 as locally and send back one :class:`~cleaner._batch.Packed` per partition: the output bytes a
@@ -15,13 +16,14 @@ from __future__ import annotations
 
 import pickle
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
 from .._errors import CleanerError
-from ._work import Job, Packed, Unit, Worker
+from ._work import Block, Job, Packed, Unit, Worker
 
 
 class CompiledRules(WorkerPlugin):
@@ -49,20 +51,62 @@ def clean_partition(plugin: str, payload: bytes) -> Packed:
     return worker.pack(units)
 
 
-def partitions(units: Iterable[Unit], docs: int = 2000,
-               size: int = 1 << 20) -> Iterator[list[Unit]]:
-    """Consecutive runs of at most ``docs`` units or about ``size`` bytes (a block of JSON lines
-    of that size is a partition by itself)."""
+def partitions(units: Iterable[Unit], size: int = 1 << 20, workers: int = 2,
+               docs: int = 2000) -> Iterator[list[Unit]]:
+    """Consecutive runs of up to ``size`` bytes and ``docs`` units (a block of JSON lines that
+    size is a partition by itself). The last ``2 * workers * size`` bytes of the input,
+    held back until it ends, go in smaller and smaller partitions (down to ``size / 16``), so
+    that no worker is left with a big one while the others have nothing more to do."""
+    held: deque[list[Unit]] = deque()
+    held_bytes = 0
+    for part in _grouped(units, size, docs):
+        held.append(part)
+        held_bytes += _bytes(part)
+        while held_bytes - _bytes(held[0]) >= 2 * workers * size:
+            held_bytes -= _bytes(held[0])
+            yield held.popleft()
+    yield from _tapered(deque(u for part in held for u in part), size, workers, docs)
+
+
+def _grouped(units: Iterable[Unit], size: int, docs: int) -> Iterator[list[Unit]]:
+    """Runs of up to ``size`` bytes and ``docs`` units (a bigger unit alone)."""
     part: list[Unit] = []
     held = 0
     for unit in units:
-        part.append(unit)
-        held += max(unit.size, 512)
-        if len(part) >= docs or held >= size:
+        n = max(unit.size, 512)
+        if part and (held + n > size or len(part) >= docs):
             yield part
             part, held = [], 0
+        part.append(unit)
+        held += n
     if part:
         yield part
+
+
+def _tapered(units: deque[Unit], size: int, workers: int, docs: int) -> Iterator[list[Unit]]:
+    """Partitions of a ``2 * workers``-th of what is left each (a block is split if need be)."""
+    left = sum(max(unit.size, 512) for unit in units)
+    while units:
+        goal = max(min(size, left // (2 * workers)), size // 16)
+        part: list[Unit] = []
+        got = 0
+        while units and len(part) < docs:
+            unit = units.popleft()
+            if isinstance(unit, Block) and got + unit.size > goal:
+                unit, rest = unit.split(goal - got)
+                if rest is not None:
+                    units.appendleft(rest)
+            if part and got + max(unit.size, 512) > goal:
+                units.appendleft(unit)
+                break
+            part.append(unit)
+            got += max(unit.size, 512)
+        left -= got
+        yield part
+
+
+def _bytes(part: list[Unit]) -> int:
+    return sum(max(unit.size, 512) for unit in part)
 
 
 def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = True,
@@ -81,16 +125,17 @@ def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = T
         name = f"cleaner-{uuid.uuid4().hex}"
         client.register_plugin(CompiledRules(job), name=name)
         try:
-            yield from _run(client, name, partitions(units, size=part_bytes), ordered)
+            yield from _run(client, name, units, part_bytes, ordered)
         finally:
             client.unregister_worker_plugin(name)
 
 
-def _run(client: Any, plugin: str, parts: Iterator[list[Unit]],
+def _run(client: Any, plugin: str, units: Iterable[Unit], part_bytes: int,
          ordered: bool) -> Iterator[Packed]:
-    limit = 4 * max(1, sum(client.nthreads().values())) + 2
+    threads = max(1, sum(client.nthreads().values()))
+    parts = partitions(units, part_bytes, threads)
     try:
-        yield from _stream(client, plugin, parts, limit, ordered)
+        yield from _stream(client, plugin, parts, 4 * threads + 2, ordered)
     except CleanerError:
         raise
     except Exception as exc:  # KilledWorker, CommClosedError, ...: the cluster failed us

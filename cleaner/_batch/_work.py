@@ -71,6 +71,11 @@ class Block:
         for line in self.lines.lines():
             yield Task(line, f"{self.stem}/{line.number}")
 
+    def split(self, size: int) -> tuple[Block, Block | None]:
+        """The first ``size`` bytes or so (whole lines), and the rest (if any)."""
+        head, rest = self.lines.split(size)
+        return Block(head, self.stem), Block(rest, self.stem) if rest is not None else None
+
 
 Unit = Task | Block
 """What the planner hands on: one input, or a block of JSONL records."""

@@ -85,6 +85,18 @@ class JsonLines:
             number += 1
             start = stop
 
+    def split(self, size: int) -> tuple[JsonLines, JsonLines | None]:
+        """The whole lines within the first ``size`` bytes (at least one line), and the rest
+        (if any)."""
+        if size >= len(self.raw):
+            return self, None
+        cut = self.raw.rfind(b"\n", 0, size) + 1 or self.raw.find(b"\n") + 1
+        if cut <= 0 or cut >= len(self.raw):
+            return self, None
+        rest = JsonLines(self.container, self.first + self.raw.count(b"\n", 0, cut),
+                         self.raw[cut:], self.fields)
+        return JsonLines(self.container, self.first, self.raw[:cut], self.fields), rest
+
 
 def iter_lines(
     path: str | Path, fields: RecordFields, stream: IO[bytes] | None = None,
