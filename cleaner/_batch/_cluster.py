@@ -51,18 +51,18 @@ def clean_partition(plugin: str, payload: bytes) -> Packed:
     return worker.pack(units)
 
 
-def partitions(units: Iterable[Unit], size: int = 1 << 20, workers: int = 2,
+def partitions(units: Iterable[Unit], size: int = 4 << 20, workers: int = 2,
                docs: int = 2000) -> Iterator[list[Unit]]:
-    """Consecutive runs of up to ``size`` bytes and ``docs`` units (a block of JSON lines that
-    size is a partition by itself). The last ``2 * workers * size`` bytes of the input,
-    held back until it ends, go in smaller and smaller partitions (down to ``size / 16``), so
-    that no worker is left with a big one while the others have nothing more to do."""
+    """Consecutive runs of up to ``size`` bytes and ``docs`` units. The last ``workers * size``
+    bytes of the input, held back until it ends, go in smaller and smaller partitions (down to
+    ``size / 16``), which run last: no worker is left cleaning a big one while the others have
+    nothing more to do."""
     held: deque[list[Unit]] = deque()
     held_bytes = 0
     for part in _grouped(units, size, docs):
         held.append(part)
         held_bytes += _bytes(part)
-        while held_bytes - _bytes(held[0]) >= 2 * workers * size:
+        while held_bytes - _bytes(held[0]) >= workers * size:
             held_bytes -= _bytes(held[0])
             yield held.popleft()
     yield from _tapered(deque(u for part in held for u in part), size, workers, docs)
@@ -110,7 +110,7 @@ def _bytes(part: list[Unit]) -> int:
 
 
 def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = True,
-                part_bytes: int = 1 << 20) -> Iterator[Packed]:
+                part_bytes: int = 4 << 20) -> Iterator[Packed]:
     """Clean ``units`` on the cluster whose scheduler is at ``address``, in partitions of about
     ``part_bytes`` of input."""
     try:
