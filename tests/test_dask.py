@@ -71,12 +71,12 @@ def _inputs(tmp_path: Path) -> Path:
     return path
 
 
-def _clean(*args: str) -> subprocess.CompletedProcess[bytes]:
+def _clean(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """The command with the shipped detector rules only (compiling all rules costs a second a
     process; what is tested here is the same whatever the rules)."""
     return subprocess.run([sys.executable, "-m", "cleaner", "clean", "--format", "jsonl", "-q",
                            "--no-default-rules", "--rules", str(ROOT / "rules" / "detectors.toml"),
-                           *args], check=False, capture_output=True, timeout=300)
+                           *args], check=False, capture_output=True, timeout=300, input=stdin)
 
 
 def test_cluster_output_equals_local_output(cluster: str, tmp_path: Path) -> None:
@@ -169,8 +169,9 @@ def test_importing_cleaner_does_not_import_dask() -> None:
 
 def test_many_small_partitions_come_back_in_order(cluster: str, tmp_path: Path) -> None:
     """More partitions than may be in flight at once, finishing out of order: the output is
-    still the local run's, outcome for outcome (and the same set with ``ordered=False``)."""
-    from cleaner._batch import Job, plan
+    still the local run's, byte for byte, with the same errors and numbers (and the same
+    records with ``ordered=False``)."""
+    from cleaner._batch import Job, Stats, plan, plan_units
     from cleaner._batch._cluster import run_cluster
     from cleaner._batch._pool import PoolSettings, run_local
     from cleaner.rules import load_rules
@@ -178,14 +179,77 @@ def test_many_small_partitions_come_back_in_order(cluster: str, tmp_path: Path) 
 
     source = str(_inputs(tmp_path))
     job = Job(tuple(load_rules(ROOT / "rules" / "detectors.toml")))
+    local = list(run_local(plan([source], RecordFields()), job, PoolSettings(1)))
+    expected = Stats("", 1)
+    for item in local:
+        expected.add(item)
 
-    def key(outcome: object) -> tuple[object, ...]:
-        return (outcome.seq, outcome.rel, outcome.output, outcome.error)  # type: ignore[attr-defined]
+    def units() -> object:  # blocks of a few records each, so about 300 partitions
+        return plan_units([source], RecordFields(), block_bytes=20_000)
 
-    local = [key(o) for o in run_local(plan([source], RecordFields()), job, PoolSettings(1))]
-    remote = [key(o) for o in run_cluster(plan([source], RecordFields()), job, cluster,
-                                          docs_per_partition=7)]
-    assert len(local) == 1200 and remote == local
-    loose = [key(o) for o in run_cluster(plan([source], RecordFields()), job, cluster,
-                                         ordered=False, docs_per_partition=7)]
-    assert sorted(loose) == local
+    parts = list(run_cluster(units(), job, cluster, part_bytes=15_000))  # type: ignore[arg-type]
+    assert len(parts) > 100
+    assert b"".join(p.output for p in parts) == b"".join(o.output for o in local)
+    assert [e for p in parts for e in p.errors] == [o.error for o in local if o.error]
+    got = Stats("", 1)
+    for part in parts:
+        got.merge(part.tally)
+    assert (got.documents, got.failed, got.bytes_in, got.bytes_out, got.errors, got.rule_chars) == (
+        1200, 2, expected.bytes_in, expected.bytes_out, expected.errors, expected.rule_chars)
+    loose = list(run_cluster(units(), job, cluster, ordered=False,  # type: ignore[arg-type]
+                             part_bytes=15_000))
+    records = sorted(line for p in loose for line in p.output.splitlines())
+    assert records == sorted(b"".join(o.output for o in local).splitlines())
+
+
+def test_cluster_writes_the_same_folder_as_a_local_run(cluster: str, tmp_path: Path) -> None:
+    """``-o DIR``: the workers send each output back under its name; files, JSON lines (cut
+    into blocks by the workers) and a resumed run give the same files as a local run."""
+    tree = tmp_path / "in"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "a.txt").write_text(TEXTS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (tree / "records.jsonl").write_bytes(_inputs(tmp_path).read_bytes())
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    local = _clean("--format", "json", "-j", "2", "-o", f"{tmp_path / 'local'}/", str(tree))
+    remote = _clean("--format", "json", "--scheduler", cluster, "-o", f"{tmp_path / 'remote'}/",
+                    str(tree))
+    assert local.returncode == remote.returncode == 1, remote.stderr[-2000:]
+    expected = files(tmp_path / "local")
+    assert len(expected) == 1201 and files(tmp_path / "remote") == expected
+    for name in list(expected)[::3]:
+        (tmp_path / "remote" / name).unlink()
+    stats = tmp_path / "stats.json"
+    _clean("--format", "json", "--scheduler", cluster, "--resume", "--stats", str(stats),
+           "-o", f"{tmp_path / 'remote'}/", str(tree))
+    assert files(tmp_path / "remote") == expected
+    numbers = json.loads(stats.read_text(encoding="utf-8"))
+    assert (numbers["documents"], numbers["skipped_resumed"]) == (401, 800)
+
+
+def test_cluster_reads_json_lines_from_stdin(cluster: str, tmp_path: Path) -> None:
+    source = _inputs(tmp_path)
+    local = _clean("-j", "1", "--input-format", "jsonl", "-", stdin=source.read_bytes())
+    remote = _clean("--scheduler", cluster, "--input-format", "jsonl", "-", stdin=source.read_bytes())
+    assert remote.returncode == local.returncode == 1
+    assert remote.stdout == local.stdout and remote.stdout.count(b"\n") == 1200
+    assert remote.stderr.count(b"<stdin>:8: malformed JSON") == 1
+
+
+def test_partitions_keep_every_record_and_get_smaller_at_the_end(tmp_path: Path) -> None:
+    from cleaner._batch import plan, plan_units
+    from cleaner._batch._cluster import partitions
+    from cleaner.sources.jsonl import RecordFields
+
+    source = str(_inputs(tmp_path))
+    longest = max(len(line) for line in Path(source).read_bytes().splitlines(keepends=True))
+    size = 100_000
+    parts = list(partitions(plan_units([source], RecordFields(), block_bytes=size), size, workers=2))
+    got = [(t.rel, t.item.raw) for part in parts for unit in part for t in unit.tasks()]  # type: ignore[attr-defined]
+    assert got == [(t.rel, t.item.raw) for t in plan([source], RecordFields())]  # type: ignore[attr-defined]
+    sizes = [sum(unit.size for unit in part) for part in parts]
+    assert all(size - longest <= n <= size for n in sizes[:-20])
+    assert max(sizes) <= size and sizes[-1] <= max(size // 16, longest)
+    assert sum(sizes[-4:]) < size  # the last partitions are a fraction of a full one

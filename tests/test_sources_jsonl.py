@@ -8,8 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleaner.sources.jsonl import JsonLine, RecordFields, iter_jsonl, iter_lines, parse_line
+from cleaner.sources import Document
+from cleaner.sources.jsonl import (
+    JsonLine,
+    JsonLines,
+    RecordFields,
+    iter_blocks,
+    iter_jsonl,
+    iter_lines,
+    parse_line,
+)
 
 FIELDS = RecordFields()
 
@@ -118,3 +129,95 @@ def test_lines_are_parsed_only_when_loaded(tmp_path: Path) -> None:
     items = list(iter_lines(path, FIELDS))
     assert all(isinstance(i, JsonLine) for i in items)
     assert items[1].load().error is not None
+
+
+def _by_readline(stream: io.BufferedIOBase, max_bytes: int) -> list[tuple[str, object]]:
+    """What cutting into lines means, one ``readline`` at a time: (line number, raw line) for
+    each record, (line number, message) for each error."""
+    out: list[tuple[str, object]] = []
+    number, offset = 0, 0
+    while True:
+        number += 1
+        try:
+            line = stream.readline(max_bytes + 1)
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                rest = b"x"
+                while rest and not rest.endswith(b"\n"):
+                    rest = stream.readline(7)
+                    line += rest
+                offset += len(line)
+                out.append((f"<s>:{number}", f"too long: the line has more than {max_bytes} bytes"))
+                continue
+        except EOFError:
+            out.append((f"<s>:{number}", f"truncated gzip: the file ends inside line {number}, "
+                                         f"after {offset} bytes of uncompressed data"))
+            return out
+        if not line:
+            return out
+        offset += len(line)
+        if line.strip():
+            out.append((f"<s>:{number}", line))
+    return out
+
+
+def _by_blocks(data: bytes, size: int, max_bytes: int) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    for block in iter_blocks("s", FIELDS, stream=io.BufferedReader(io.BytesIO(data)), name="<s>",
+                             size=size, max_bytes=max_bytes):
+        if isinstance(block, JsonLines):
+            assert block.raw and block.first >= 1
+            out += [(item.source, item.raw) for item in block.lines()]
+        else:
+            assert isinstance(block, Document) and block.error is not None
+            out.append((block.source, block.error.reason))
+    return out
+
+
+LINES = st.lists(st.sampled_from([b"", b" ", b"a", b"{}", b"\r", b"xxxxxxxx", b"y" * 20]),
+                 max_size=6).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(LINES, max_size=30), last_newline=st.booleans(),
+       size=st.integers(1, 40), max_bytes=st.integers(1, 25), gzipped=st.booleans(),
+       cut=st.floats(0.2, 1.0))
+def test_blocks_cut_the_stream_as_readline_does(
+    lines: list[bytes], last_newline: bool, size: int, max_bytes: int, gzipped: bool, cut: float,
+) -> None:
+    """Blocks of any size, lines of any length (overlong ones among them), blank lines, a last
+    line without its newline, and gzip cut short anywhere: the same records and errors, with the
+    same numbers and offsets, as reading one line at a time."""
+    data = b"\n".join(lines) + (b"\n" if last_newline and lines else b"")
+    stream: io.BufferedIOBase = io.BufferedReader(io.BytesIO(data))
+    if gzipped:
+        data = gzip.compress(data)
+        data = data[: max(3, int(len(data) * cut))] if cut < 1 else data
+        stream = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
+    assert _by_blocks(data, size, max_bytes) == _by_readline(stream, max_bytes)
+
+
+def test_blocks_hold_about_the_size_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"".join(b'{"text": "%d"}\n' % i for i in range(20_000))
+                     + b'{"text": "' + b"x" * 100_000 + b'"}\n{"text": "end"}\n')
+    blocks = list(iter_blocks(path, FIELDS, size=1 << 16))
+    assert all(isinstance(b, JsonLines) for b in blocks)
+    sizes = [len(b.raw) for b in blocks if isinstance(b, JsonLines)]
+    assert all((1 << 16) - 20 <= n <= 1 << 16 for n in sizes[:-2])  # whole lines, short ones
+    assert sizes[-2] <= 1 << 16 and 100_000 < sizes[-1] < 100_000 + (1 << 17)  # the long line
+    numbers = [item.number for b in blocks if isinstance(b, JsonLines) for item in b.lines()]
+    assert numbers == list(range(1, 20_003))
+
+
+def test_a_block_splits_at_a_line_end_keeping_the_numbers() -> None:
+    raw = b'{"text": "a"}\n\n{"text": "bb"}\n   \n{"text": "ccc"}'
+    block = JsonLines("in.jsonl", 5, raw, FIELDS)
+    whole = [(item.number, item.raw) for item in block.lines()]
+    for size in range(0, len(raw) + 2):
+        head, rest = block.split(size)
+        assert head.raw.endswith(b"\n") or rest is None
+        assert head.raw + (rest.raw if rest else b"") == raw
+        assert len(head.raw) <= size or head.raw.count(b"\n") <= 1  # one line longer than size
+        assert rest is None or len(head.raw) + (rest.raw.find(b"\n") + 1 or len(rest.raw)) > size
+        parts = [head, rest] if rest is not None else [head]
+        assert [(item.number, item.raw) for part in parts for item in part.lines()] == whole

@@ -1,26 +1,29 @@
 """The same batch on an existing Dask cluster (``--scheduler tcp://HOST:PORT``).
 
-Every worker compiles the rules once, when the run registers a worker plugin holding them; the
-input is cut into partitions as it is read; each partition is submitted as one task (pickled
-here, so the scheduler relays a blob), which the scheduler hands to whichever worker is free
-(earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code as
-locally; results are fetched in the background as they finish and handed on in partition order
-(or as they come). A bounded number of partitions is in flight, so memory stays flat. Imported
-only when a run names a scheduler."""
+Every worker compiles the rules once, when the run registers a worker plugin holding them. The
+input is cut into partitions as it is read: JSON lines go as blocks of raw lines (cut at
+newlines, never parsed here), other inputs as tasks, and the last partitions are smaller and
+smaller, so the workers run out of work together; each partition is submitted as one task
+(pickled here, so the scheduler relays a blob), which the scheduler hands to whichever worker is
+free (earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code
+as locally and send back one :class:`~cleaner._batch.Packed` per partition: the output bytes a
+local run writes, the errors and the numbers, so this process only writes and adds up. Results
+are fetched in the background as they finish and handed on in partition order (or as they come).
+A bounded number of partitions is in flight, so memory stays flat. Imported only when a run
+names a scheduler."""
 
 from __future__ import annotations
 
 import pickle
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
 from .._errors import CleanerError
-from ._work import Job, Outcome, Task, Worker
-
-Numbered = tuple[int, Task]
+from ._work import Block, Job, Packed, Unit, Worker
 
 
 class CompiledRules(WorkerPlugin):
@@ -39,33 +42,77 @@ class CompiledRules(WorkerPlugin):
         self.worker = None
 
 
-def clean_partition(plugin: str, payload: bytes) -> list[Outcome]:
+def clean_partition(plugin: str, payload: bytes) -> Packed:
     """What a Dask worker runs for one partition (pickled by the client: the scheduler then
     relays one opaque blob instead of unpickling and re-pickling every task in it)."""
     holder: Any = get_worker().plugins[plugin]
     worker: Worker = holder.worker
-    partition: list[Numbered] = pickle.loads(payload)
-    return [worker.run(seq, task) for seq, task in partition]
+    units: list[Unit] = pickle.loads(payload)
+    return worker.pack(units)
 
 
-def partitions(numbered: Iterable[Numbered], docs: int = 2000,
-               size: int = 8 << 20) -> Iterator[list[Numbered]]:
-    """Consecutive runs of at most ``docs`` inputs or about ``size`` bytes."""
-    part: list[Numbered] = []
+def partitions(units: Iterable[Unit], size: int = 4 << 20, workers: int = 2,
+               docs: int = 2000) -> Iterator[list[Unit]]:
+    """Consecutive runs of up to ``size`` bytes and ``docs`` units. The last ``workers * size``
+    bytes of the input, held back until it ends, go in smaller and smaller partitions (down to
+    ``size / 16``), which run last: no worker is left cleaning a big one while the others have
+    nothing more to do."""
+    held: deque[list[Unit]] = deque()
+    held_bytes = 0
+    for part in _grouped(units, size, docs):
+        held.append(part)
+        held_bytes += _bytes(part)
+        while held_bytes - _bytes(held[0]) >= workers * size:
+            held_bytes -= _bytes(held[0])
+            yield held.popleft()
+    yield from _tapered(deque(u for part in held for u in part), size, workers, docs)
+
+
+def _grouped(units: Iterable[Unit], size: int, docs: int) -> Iterator[list[Unit]]:
+    """Runs of up to ``size`` bytes and ``docs`` units (a bigger unit alone)."""
+    part: list[Unit] = []
     held = 0
-    for item in numbered:
-        part.append(item)
-        held += max(item[1].size, 512)
-        if len(part) >= docs or held >= size:
+    for unit in units:
+        n = max(unit.size, 512)
+        if part and (held + n > size or len(part) >= docs):
             yield part
             part, held = [], 0
+        part.append(unit)
+        held += n
     if part:
         yield part
 
 
-def run_cluster(tasks: Iterable[Task], job: Job, address: str, ordered: bool = True,
-                docs_per_partition: int = 2000) -> Iterator[Outcome]:
-    """Clean ``tasks`` on the cluster whose scheduler is at ``address``."""
+def _tapered(units: deque[Unit], size: int, workers: int, docs: int) -> Iterator[list[Unit]]:
+    """Partitions of a ``2 * workers``-th of what is left each (a block is split if need be)."""
+    left = sum(max(unit.size, 512) for unit in units)
+    while units:
+        goal = max(min(size, left // (2 * workers)), size // 16)
+        part: list[Unit] = []
+        got = 0
+        while units and len(part) < docs:
+            unit = units.popleft()
+            if isinstance(unit, Block) and got + unit.size > goal:
+                unit, rest = unit.split(goal - got)
+                if rest is not None:
+                    units.appendleft(rest)
+            if part and got + max(unit.size, 512) > goal:
+                units.appendleft(unit)
+                break
+            part.append(unit)
+            got += max(unit.size, 512)
+        left -= got
+        yield part
+
+
+def _bytes(part: list[Unit]) -> int:
+    return sum(max(unit.size, 512) for unit in part)
+
+
+def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = True,
+                part_bytes: int = 4 << 20) -> Iterator[Packed]:
+    """Clean ``units`` on the cluster whose scheduler is at ``address``, in partitions of about
+    ``part_bytes`` of input."""
     try:
         client: Any = Client(address, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
@@ -78,24 +125,25 @@ def run_cluster(tasks: Iterable[Task], job: Job, address: str, ordered: bool = T
         name = f"cleaner-{uuid.uuid4().hex}"
         client.register_plugin(CompiledRules(job), name=name)
         try:
-            yield from _run(client, name, partitions(enumerate(tasks), docs_per_partition), ordered)
+            yield from _run(client, name, units, part_bytes, ordered)
         finally:
             client.unregister_worker_plugin(name)
 
 
-def _run(client: Any, plugin: str, parts: Iterator[list[Numbered]],
-         ordered: bool) -> Iterator[Outcome]:
-    limit = 4 * max(1, sum(client.nthreads().values())) + 2
+def _run(client: Any, plugin: str, units: Iterable[Unit], part_bytes: int,
+         ordered: bool) -> Iterator[Packed]:
+    threads = max(1, sum(client.nthreads().values()))
+    parts = partitions(units, part_bytes, threads)
     try:
-        yield from _stream(client, plugin, parts, limit, ordered)
+        yield from _stream(client, plugin, parts, 4 * threads + 2, ordered)
     except CleanerError:
         raise
     except Exception as exc:  # KilledWorker, CommClosedError, ...: the cluster failed us
         raise CleanerError(f"the Dask cluster failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _stream(client: Any, plugin: str, parts: Iterator[list[Numbered]], limit: int,
-            ordered: bool) -> Iterator[Outcome]:
+def _stream(client: Any, plugin: str, parts: Iterator[list[Unit]], limit: int,
+            ordered: bool) -> Iterator[Packed]:
     """At most ``limit`` partitions in flight; each result is fetched in the background as soon
     as it is done, and handed on in partition order (or at once)."""
     flight = _Flight(client, ordered)
@@ -117,7 +165,7 @@ class _Flight:
         self.done: Any = as_completed(loop=client.loop, with_results=True)  # type: ignore[no-untyped-call]
         self.ordered = ordered
         self.index: dict[str, int] = {}
-        self.waiting: dict[int, list[Outcome]] = {}
+        self.waiting: dict[int, Packed] = {}
         self.head = 0
         """The next partition to hand on, in order."""
 
@@ -129,14 +177,16 @@ class _Flight:
         self.index[future.key] = index
         self.done.add(future)
 
-    def take(self) -> Iterator[Outcome]:
+    def take(self) -> Iterator[Packed]:
         """Wait for one more partition and yield whatever can go on now."""
-        future, outcomes = next(self.done)
+        future, packed = next(self.done)
         index = self.index.pop(future.key)
+        if isinstance(packed, BaseException):  # the task failed (KilledWorker, ...)
+            raise packed
         if not self.ordered:
-            yield from outcomes
+            yield packed
             return
-        self.waiting[index] = outcomes
+        self.waiting[index] = packed
         while self.head in self.waiting:
-            yield from self.waiting.pop(self.head)
+            yield self.waiting.pop(self.head)
             self.head += 1

@@ -15,11 +15,11 @@ from .._errors import CleanerError
 from .._fetch_options import FetchOptions
 from ..sources.jsonl import RecordFields
 from ..sources.urls import fetch_documents, needs_fetch
-from ._plan import InputFormat, plan
+from ._plan import InputFormat, plan_units
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
 from ._stats import Stats
-from ._work import SUFFIXES, Format, Job, Outcome, Task
+from ._work import SUFFIXES, Format, Job, Outcome, Packed, Task, Unit
 
 
 def default_jobs() -> int:
@@ -84,20 +84,27 @@ def run_batch(
     report: Callable[[str], None],
 ) -> Stats:
     """Clean every input of ``sources``; failures are reported (one line each) and counted."""
-    tasks: Iterator[Task] = plan(sources, options.fields, options.input_format)
-    sink, done, tasks = _open_sink(options, stdout, tasks)
-    tasks = _fetched(tasks, options.fetch)
+    units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format)
+    sink, done, units = _open_sink(options, stdout, units)
+    units = _fetched(units, options.fetch)
     mode = f"dask {options.scheduler}" if options.scheduler else "local"
     stats = Stats(mode, options.jobs)
     progress = _progress(options.progress)
+    say = progress.write if progress is not None else report
     try:
-        for item in _outcomes(tasks, options.job(cleaner), options):
-            sink.write(item)
-            stats.add(item)
-            if item.error is not None:
-                (progress.write if progress is not None else report)(f"cleaner: {item.error}")
+        for item in _outcomes(units, options.job(cleaner), options):
+            if isinstance(item, Packed):
+                sink.write_packed(item)
+                stats.merge(item.tally)
+                errors, count = item.errors, item.tally.documents
+            else:
+                sink.write(item)
+                stats.add(item)
+                errors, count = (item.error,) if item.error is not None else (), 1
+            for error in errors:
+                say(f"cleaner: {error}")
             if progress is not None:
-                progress.update(1)
+                progress.update(count)
     finally:
         sink.close()
         if progress is not None:
@@ -106,18 +113,20 @@ def run_batch(
     return stats
 
 
-def _fetched(tasks: Iterator[Task], options: FetchOptions) -> Iterator[Task]:
+def _fetched(units: Iterator[Unit], options: FetchOptions) -> Iterator[Unit]:
     """URL inputs fetched concurrently here, ahead of the pool (which then only cleans them).
     Only runs of URL inputs go through the fetcher's event loop; everything else (files, JSON
     lines) passes straight on, so a big file costs the parent no per-record hand-offs."""
-    for needs, run in itertools.groupby(tasks, key=lambda task: needs_fetch(task.item)):
+    for needs, run in itertools.groupby(
+            units, key=lambda unit: isinstance(unit, Task) and needs_fetch(unit.item)):
         if not needs:
             yield from run
             continue
         names: deque[str] = deque()
 
-        def items(run: Iterator[Task] = run) -> Iterator[Any]:
+        def items(run: Iterator[Unit] = run) -> Iterator[Any]:
             for task in run:
+                assert isinstance(task, Task)
                 names.append(task.rel)
                 yield task.item
 
@@ -137,28 +146,42 @@ class _Done:
 
 
 def _open_sink(options: BatchOptions, stdout: IO[bytes],
-               tasks: Iterator[Task]) -> tuple[Sink, _Done, Iterator[Task]]:
+               units: Iterator[Unit]) -> tuple[Sink, _Done, Iterator[Unit]]:
     """The sink, what is already done (with ``resume``) and the inputs still to do."""
     if options.output is None:
-        return StreamSink(stdout), _Done(), tasks
+        return StreamSink(stdout), _Done(), units
     if options.output_dir:
         sink = DirSink(options.output, SUFFIXES[options.fmt])
         done = _Done()
         if options.resume:
-            tasks = (t for t in tasks if not (sink.target(t.rel).exists() and done.seen()))
-        return sink, done, tasks
+            units = (t for unit in units for t in unit.tasks()
+                     if not (sink.target(t.rel).exists() and done.seen()))
+        return sink, done, units
     skip = resume_point(options.output) if options.resume else 0
     sink_file = FileSink(options.output, append=options.resume)
-    return sink_file, _Done(skip), itertools.islice(tasks, skip, None)
+    return sink_file, _Done(skip), _skip(units, skip)
 
 
-def _outcomes(tasks: Iterator[Task], job: Job, options: BatchOptions) -> Iterator[Outcome]:
+def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:
+    """All but the first ``n`` inputs (a block that holds the cut is cut into tasks)."""
+    for unit in units:
+        if n <= 0:
+            yield unit
+            continue
+        tasks = list(unit.tasks())
+        yield from tasks[n:]
+        n -= len(tasks)
+
+
+def _outcomes(units: Iterator[Unit], job: Job,
+              options: BatchOptions) -> Iterator[Outcome] | Iterator[Packed]:
     if options.scheduler:
         try:
             from ._cluster import run_cluster
         except ImportError as exc:
             raise CleanerError("--scheduler needs Dask: pip install 'cleaner[dask]'") from exc
-        return run_cluster(tasks, job, options.scheduler, options.ordered)
+        return run_cluster(units, job, options.scheduler, options.ordered)
+    tasks = (task for unit in units for task in unit.tasks())
     jobs = options.jobs
     first = list(itertools.islice(tasks, 2 * jobs))
     if len(first) < 2 * jobs:

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from .._errors import SourceError
-from ._work import Outcome
+from ._work import Outcome, Packed
 
 
 class Sink(Protocol):
     def write(self, item: Outcome) -> None: ...
+
+    def write_packed(self, part: Packed) -> None:
+        """The outputs of a run of inputs, as one write."""
 
     def close(self) -> None: ...
 
@@ -36,9 +39,15 @@ class _BufferedSink:
         self.flushed = time.monotonic()
 
     def write(self, item: Outcome) -> None:
-        if item.output:
-            self.buffer.append(item.output)
-            self.size += len(item.output)
+        self._add(item.output)
+
+    def write_packed(self, part: Packed) -> None:
+        self._add(part.output)
+
+    def _add(self, output: bytes) -> None:
+        if output:
+            self.buffer.append(output)
+            self.size += len(output)
         if (self.size >= self.max_bytes or len(self.buffer) >= self.max_items
                 or time.monotonic() - self.flushed >= 1.0):
             self.flush()
@@ -107,13 +116,20 @@ class DirSink:
         return self.root / (rel + self.suffix)
 
     def write(self, item: Outcome) -> None:
-        if not item.output:
+        self._put(item.rel, item.output)
+
+    def write_packed(self, part: Packed) -> None:
+        for rel, output in part.files:
+            self._put(rel, output)
+
+    def _put(self, rel: str, output: bytes) -> None:
+        if not output:
             return
-        path = self.target(item.rel)
+        path = self.target(rel)
         temp = path.with_name(path.name + ".part")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(item.output)
+            temp.write_bytes(output)
             os.replace(temp, path)
         except OSError as exc:
             raise SourceError(str(path), f"cannot write: {exc.strerror or exc}") from exc

@@ -9,30 +9,28 @@ from __future__ import annotations
 import platform
 import time
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from ._work import Outcome
+if TYPE_CHECKING:
+    from ._work import Outcome
 
 
-class Stats:
-    """Counts outcomes as they are written; one instance per run."""
+@dataclass(slots=True)
+class Tally:
+    """The numbers that add up over outcomes: a run's :class:`Stats` keeps one, and a Dask worker
+    sends one back with each partition instead of an outcome per input."""
 
-    def __init__(self, mode: str, jobs: int, skipped: int = 0) -> None:
-        self.mode = mode
-        self.jobs = jobs
-        self.skipped = skipped
-        """Inputs passed over because an earlier run already wrote them (``--resume``)."""
-        self.started = time.monotonic()
-        self.documents = 0
-        self.failed = 0
-        self.bytes_in = 0
-        self.bytes_out = 0
-        self.clean_seconds = 0.0
-        self.rule_blocks: Counter[str] = Counter()
-        self.rule_chars: Counter[str] = Counter()
-        self.category_blocks: Counter[str] = Counter()
-        self.category_chars: Counter[str] = Counter()
-        self.errors: Counter[str] = Counter()
+    documents: int = 0
+    failed: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    clean_seconds: float = 0.0
+    rule_blocks: Counter[str] = field(default_factory=Counter)
+    rule_chars: Counter[str] = field(default_factory=Counter)
+    category_blocks: Counter[str] = field(default_factory=Counter)
+    category_chars: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
 
     def add(self, item: Outcome) -> None:
         self.documents += 1
@@ -47,6 +45,30 @@ class Stats:
             self.rule_chars[rule_id] += chars
             self.category_blocks[category] += 1
             self.category_chars[category] += chars
+
+    def merge(self, other: Tally) -> None:
+        self.documents += other.documents
+        self.failed += other.failed
+        self.bytes_in += other.bytes_in
+        self.bytes_out += other.bytes_out
+        self.clean_seconds += other.clean_seconds
+        self.rule_blocks.update(other.rule_blocks)
+        self.rule_chars.update(other.rule_chars)
+        self.category_blocks.update(other.category_blocks)
+        self.category_chars.update(other.category_chars)
+        self.errors.update(other.errors)
+
+
+class Stats(Tally):
+    """Counts outcomes as they are written; one instance per run."""
+
+    def __init__(self, mode: str, jobs: int, skipped: int = 0) -> None:
+        super().__init__()
+        self.mode = mode
+        self.jobs = jobs
+        self.skipped = skipped
+        """Inputs passed over because an earlier run already wrote them (``--resume``)."""
+        self.started = time.monotonic()
 
     @property
     def seconds(self) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -18,8 +19,10 @@ from .._pipeline import Result, clean_document
 from ..output import explain, to_markdown, to_record
 from ..rules import Rule
 from ..sources import Document
+from ..sources.jsonl import JsonLines
 from ..sources.urls import fetch_document
 from ._limit import TimeLimit
+from ._stats import Tally
 
 Format = Literal["text", "markdown", "json", "jsonl"]
 SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".json"}
@@ -46,6 +49,36 @@ class Task:
         """Bytes this input holds, as far as is known before reading it (0: not known)."""
         raw = getattr(self.item, "raw", None) or getattr(self.item, "content", None)
         return len(raw) if isinstance(raw, (str, bytes)) else 0
+
+    def tasks(self) -> Iterator[Task]:
+        yield self
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Consecutive records of one JSONL source, as read: cut into tasks (``stem/line``) only by
+    the worker that cleans them, so the process that reads the input handles no object per
+    record."""
+
+    lines: JsonLines
+    stem: str
+
+    @property
+    def size(self) -> int:
+        return len(self.lines.raw)
+
+    def tasks(self) -> Iterator[Task]:
+        for line in self.lines.lines():
+            yield Task(line, f"{self.stem}/{line.number}")
+
+    def split(self, size: int) -> tuple[Block, Block | None]:
+        """The first ``size`` bytes or so (whole lines), and the rest (if any)."""
+        head, rest = self.lines.split(size)
+        return Block(head, self.stem), Block(rest, self.stem) if rest is not None else None
+
+
+Unit = Task | Block
+"""What the planner hands on: one input, or a block of JSONL records."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +119,18 @@ class Outcome:
         return self.error is None
 
 
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """The outcomes of a run of inputs, as a Dask worker sends them back: the outputs joined
+    (exactly the bytes a local run writes for them), or each under its name for ``-o DIR``;
+    the errors to report, in order; and the numbers for the stats."""
+
+    output: bytes
+    files: tuple[tuple[str, bytes], ...]
+    errors: tuple[str, ...]
+    tally: Tally
+
+
 class Worker:
     """Cleans tasks with one ``Cleaner`` built from the job's rules."""
 
@@ -101,6 +146,24 @@ class Worker:
         started = time.perf_counter()
         result = self.result(task.item)
         return outcome(seq, task, result, self.job, time.perf_counter() - started)
+
+    def pack(self, units: Iterable[Unit]) -> Packed:
+        """Clean every input of ``units``, in order, and pack up the outcomes."""
+        outputs: list[bytes] = []
+        files: list[tuple[str, bytes]] = []
+        errors: list[str] = []
+        tally = Tally()
+        for unit in units:
+            for task in unit.tasks():
+                done = self.run(0, task)
+                if self.job.to_dir:
+                    files.append((done.rel, done.output))
+                else:
+                    outputs.append(done.output)
+                if done.error is not None:
+                    errors.append(done.error)
+                tally.add(done)
+        return Packed(b"".join(outputs), tuple(files), tuple(errors), tally)
 
     def result(self, item: Item) -> Result:
         """Load, fetch if need be, and clean one input under the time limit; never raises."""

@@ -1,10 +1,12 @@
 """JSON lines (``.jsonl``, ``.jsonl.gz``, stdin): one record per line, one document per record.
 
-Reading is split in two so that a batch can parse in its workers: :func:`iter_lines` only cuts the
-stream into :class:`JsonLine` items (cheap, in order); :meth:`JsonLine.load` parses one line into
-a :class:`Document`. Everything that can be wrong with a line becomes a document carrying a
-:class:`~cleaner.SourceError` naming ``file:line``; a truncated or corrupt ``.gz`` ends the file
-with one such error naming the line and the uncompressed byte offset.
+Reading is split so that a batch can parse in its workers: :func:`iter_blocks` cuts the stream
+into :class:`JsonLines` blocks of whole lines (a few searches per megabyte, nothing per line),
+:meth:`JsonLines.lines` cuts a block into :class:`JsonLine` items, and :meth:`JsonLine.load` parses
+one line into a :class:`Document`; :func:`iter_lines` is the first two in one. Everything that can
+be wrong with a line becomes a document carrying a :class:`~cleaner.SourceError` naming
+``file:line``; a truncated or corrupt ``.gz`` ends the file with one such error naming the line and
+the uncompressed byte offset.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from ._document import Document, Kind
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A longer line is refused (and skipped) instead of being held in memory."""
+BLOCK_BYTES = 1 << 20
+"""About how much a block holds (more when one line is longer)."""
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -59,6 +63,41 @@ def iter_jsonl(path: str | Path, fields: RecordFields = RecordFields()) -> Itera
         yield item.load()
 
 
+@dataclass(frozen=True, slots=True)
+class JsonLines:
+    """Consecutive lines of a JSONL stream, not cut apart yet: ``raw`` holds whole lines, each
+    ending in a newline (but the stream's last line may not), the first of them numbered
+    ``first``. Blank lines are held too: they are not records, but they are counted."""
+
+    container: str
+    first: int
+    raw: bytes
+    fields: RecordFields
+
+    def lines(self) -> Iterator[JsonLine]:
+        """The records, in order, each with its line number."""
+        raw, number, start, end = self.raw, self.first, 0, len(self.raw)
+        while start < end:
+            stop = raw.find(b"\n", start) + 1 or end
+            line = raw[start:stop]
+            if line.strip():
+                yield JsonLine(self.container, number, line, self.fields)
+            number += 1
+            start = stop
+
+    def split(self, size: int) -> tuple[JsonLines, JsonLines | None]:
+        """The whole lines within the first ``size`` bytes (at least one line), and the rest
+        (if any)."""
+        if size >= len(self.raw):
+            return self, None
+        cut = self.raw.rfind(b"\n", 0, size) + 1 or self.raw.find(b"\n") + 1
+        if cut <= 0 or cut >= len(self.raw):
+            return self, None
+        rest = JsonLines(self.container, self.first + self.raw.count(b"\n", 0, cut),
+                         self.raw[cut:], self.fields)
+        return JsonLines(self.container, self.first, self.raw[:cut], self.fields), rest
+
+
 def iter_lines(
     path: str | Path, fields: RecordFields, stream: IO[bytes] | None = None,
     name: str | None = None, max_bytes: int = MAX_LINE_BYTES,
@@ -66,6 +105,20 @@ def iter_lines(
     """Cut a file (or an open binary ``stream``, e.g. stdin) into lines; gzip is recognised by
     its magic bytes. Blank lines are not records and are skipped; a line longer than
     ``max_bytes`` is skipped as an error."""
+    for block in iter_blocks(path, fields, stream, name, max_bytes=max_bytes):
+        if isinstance(block, JsonLines):
+            yield from block.lines()
+        else:
+            yield block
+
+
+def iter_blocks(
+    path: str | Path, fields: RecordFields, stream: IO[bytes] | None = None,
+    name: str | None = None, size: int = BLOCK_BYTES, max_bytes: int = MAX_LINE_BYTES,
+) -> Iterator[JsonLines | Document]:
+    """Cut a file (or an open binary ``stream``) into blocks of about ``size`` bytes of whole
+    lines, as :func:`iter_lines` would cut it into lines: the same line numbers, and the same
+    error documents (a line longer than ``max_bytes``, a truncated or corrupt gzip) in between."""
     label = name or str(path)
     try:
         raw = stream if stream is not None else open(path, "rb")  # noqa: SIM115 (closed below)
@@ -73,7 +126,7 @@ def iter_lines(
         yield Document(label, error=SourceError(label, f"cannot read: {exc.strerror or exc}"))
         return
     try:
-        yield from _lines(_maybe_gunzip(raw), label, fields, max_bytes)
+        yield from _Cutter(label, fields, size, max_bytes).cut(_maybe_gunzip(raw))
     finally:
         if stream is None:
             raw.close()
@@ -88,38 +141,107 @@ def _maybe_gunzip(raw: IO[bytes]) -> IO[bytes]:
     return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if head == _GZIP_MAGIC else raw
 
 
-def _lines(stream: IO[bytes], label: str, fields: RecordFields,
-           max_bytes: int) -> Iterator[JsonLine | Document]:
-    number, offset = 0, 0
-    while True:
-        number += 1
-        try:
-            line = stream.readline(max_bytes + 1)
-            if len(line) > max_bytes and not line.endswith(b"\n"):
-                offset += len(line) + _skip_rest(stream)
-                yield _error(label, number, f"too long: the line has more than {max_bytes} bytes")
-                continue
-        except EOFError:
-            yield _error(label, number, f"truncated gzip: the file ends inside line {number}, "
-                                        f"after {offset} bytes of uncompressed data")
-            return
-        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
-            yield _error(label, number, f"corrupt gzip at uncompressed offset {offset}: {exc}")
-            return
-        if not line:
-            return
-        offset += len(line)
-        if line.strip():
-            yield JsonLine(label, number, line, fields)
+class _Cutter:
+    """Cuts one stream into blocks. ``held`` is read but not handed on, from the start of line
+    ``number``, which begins ``offset`` bytes into the (uncompressed) stream; ``skipped`` counts
+    the bytes of an overlong line being passed over (``None``: none is)."""
+
+    def __init__(self, label: str, fields: RecordFields, size: int, max_bytes: int) -> None:
+        self.label, self.fields, self.size, self.max_bytes = label, fields, size, max_bytes
+        self.number, self.offset = 1, 0
+        self.held = bytearray()
+        self.skipped: int | None = None
+
+    def cut(self, stream: IO[bytes]) -> Iterator[JsonLines | Document]:
+        read = getattr(stream, "read1", stream.read)
+        while True:
+            try:  # no more than fills a block, unless what is held is one long line so far
+                data = read(self.size - len(self.held) if len(self.held) < self.size else self.size)
+            except EOFError:
+                yield from self._complete()
+                yield self._error(f"truncated gzip: the file ends inside line {self.number}, "
+                                  f"after {self.offset} bytes of uncompressed data")
+                return
+            except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+                yield from self._complete()
+                yield self._error(f"corrupt gzip at uncompressed offset {self.offset}: {exc}")
+                return
+            if not data:
+                yield from self._end()
+                return
+            yield from self._take(data)
+            if len(self.held) >= self.size:
+                yield from self._complete()
+
+    def _take(self, data: bytes) -> Iterator[JsonLines | Document]:
+        """Hold ``data``; or, while an overlong line is passed over, what follows its end."""
+        if self.skipped is not None:
+            end = data.find(b"\n")
+            if end < 0:
+                self.skipped += len(data)
+                return
+            yield from self._skip_done(end + 1)
+            data = data[end + 1:]
+        self.held += data
+        tail = len(self.held) - (self.held.rfind(b"\n") + 1)
+        if tail > self.max_bytes:  # the last line is too long already: pass over the rest of it
+            yield from self._complete()
+            self.skipped = len(self.held)
+            self.held.clear()
+
+    def _skip_done(self, rest: int) -> Iterator[Document]:
+        assert self.skipped is not None
+        yield self._error(f"too long: the line has more than {self.max_bytes} bytes")
+        self.number += 1
+        self.offset += self.skipped + rest
+        self.skipped = None
+
+    def _complete(self) -> Iterator[JsonLines | Document]:
+        """Hand on the whole lines held; keep the last, unfinished one."""
+        cut = self.held.rfind(b"\n") + 1
+        if cut:
+            yield from self._lines(bytes(self.held[:cut]))
+            del self.held[:cut]
+
+    def _end(self) -> Iterator[JsonLines | Document]:
+        """The stream has ended: hand on the rest, the last line even without its newline."""
+        if self.skipped is not None:
+            yield from self._skip_done(0)
+        if self.held:
+            yield from self._lines(bytes(self.held))
+            self.held.clear()
+
+    def _lines(self, raw: bytes) -> Iterator[JsonLines | Document]:
+        """Whole lines as blocks, with an error for each one longer than ``max_bytes`` (the
+        block is searched for one only when it is long enough to hold one)."""
+        start = 0
+        if len(raw) > self.max_bytes + 1:
+            for begin, stop in _long_lines(raw, self.max_bytes):
+                yield from self._block(raw[start:begin])
+                yield self._error(f"too long: the line has more than {self.max_bytes} bytes")
+                self.number += 1
+                self.offset += stop - begin
+                start = stop
+        yield from self._block(raw[start:] if start else raw)
+
+    def _block(self, raw: bytes) -> Iterator[JsonLines]:
+        if raw:
+            yield JsonLines(self.label, self.number, raw, self.fields)
+            self.number += raw.count(b"\n") + (not raw.endswith(b"\n"))
+            self.offset += len(raw)
+
+    def _error(self, message: str) -> Document:
+        return _error(self.label, self.number, message)
 
 
-def _skip_rest(stream: IO[bytes]) -> int:
-    skipped = 0
-    while True:
-        chunk = stream.readline(1024 * 1024)
-        skipped += len(chunk)
-        if not chunk or chunk.endswith(b"\n"):
-            return skipped
+def _long_lines(raw: bytes, max_bytes: int) -> Iterator[tuple[int, int]]:
+    """Where each line of ``raw`` longer than ``max_bytes`` (without its newline) begins and ends."""
+    start = 0
+    while start < len(raw):
+        stop = raw.find(b"\n", start) + 1 or len(raw)
+        if stop - start - (raw[stop - 1] == 0x0A) > max_bytes:
+            yield start, stop
+        start = stop
 
 
 def _error(label: str, number: int, message: str) -> Document:
