@@ -204,14 +204,14 @@ def _python(pattern: str) -> str:
     return pattern.replace(r"[^\pL\pN]", r"[\W_]")
 
 
-@settings(max_examples=1500, suppress_health_check=list(HealthCheck), deadline=None)
+@settings(max_examples=800, suppress_health_check=list(HealthCheck), deadline=None)
 @given(st.data())
 def test_prefilter_sound_on_random_patterns(data: st.DataObject) -> None:
     pattern = data.draw(_PATTERNS)
     found = triggers(pattern)
     if found is None:
         return
-    text = data.draw(st.one_of(_TEXTS, st.from_regex(_python(pattern))))
+    text = data.draw(st.one_of(_TEXTS, st.from_regex(_python(pattern), fullmatch=True)))
     compiled = re2.compile(translate_pattern(pattern), _OPTIONS)
     if compiled.search(text):
         assert shows(found, text), (pattern, text, found)
