@@ -1,8 +1,9 @@
 """Phrase and pattern matching for all text rules at once.
 
-Phrases of every rule go into one Aho-Corasick automaton; patterns go into one RE2 set. Both
-run in linear time, so a user's pattern cannot backtrack catastrophically, and a block is
-scanned once whatever the number of rules.
+Phrases of every rule, and the literal triggers of their patterns, go into Aho-Corasick
+automata that scan a whole document in one pass whatever the number of rules; patterns run in
+RE2 only on the blocks that showed a trigger. Both run in linear time, so a user's pattern
+cannot backtrack catastrophically.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add
-from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
@@ -28,7 +29,6 @@ _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 64 << 20
 _UNLIMITED = 1 << 30
-_NO_HITS: tuple[Hit, ...] = ()
 _HEAD = "\x02"
 """Marks where a block's opening starts in the second scan (never in normalized text)."""
 
@@ -90,6 +90,9 @@ class Hit:
     span: tuple[int, int] | None
 
 
+_NO_HITS: tuple[Hit, ...] = ()
+
+
 class TextMatcher:
     """Finds, for every block of a document, each phrase/pattern rule that matches it (before
     position gates).
@@ -98,8 +101,8 @@ class TextMatcher:
     normalized texts (phrases matched anywhere, and the patterns' ``anywhere`` triggers, see
     ``_prefilter``), one over each block's opening (``\\x02`` and its text from the first letter
     or digit: phrases matched at the start, and ``lead`` triggers). A pattern then runs only on
-    the blocks that show one of its triggers; the few patterns with no usable trigger go into
-    RE2 sets, one per block-length bucket. Whole-block phrases are one dictionary lookup.
+    the blocks that show one of its triggers; the few patterns with no usable trigger first run
+    as one RE2 set over the whole document. Whole-block phrases are one dictionary lookup.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
