@@ -23,7 +23,7 @@ from typing import Any
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
 from .._errors import CleanerError
-from ._work import Block, Job, Packed, Unit, Worker
+from ._work import Job, LineBlock, Packed, Unit, Worker
 
 
 class CompiledRules(WorkerPlugin):
@@ -73,7 +73,7 @@ def _grouped(units: Iterable[Unit], size: int, docs: int) -> Iterator[list[Unit]
     part: list[Unit] = []
     held = 0
     for unit in units:
-        n = max(unit.size, 512)
+        n = _weight(unit)
         if part and (held + n > size or len(part) >= docs):
             yield part
             part, held = [], 0
@@ -85,28 +85,34 @@ def _grouped(units: Iterable[Unit], size: int, docs: int) -> Iterator[list[Unit]
 
 def _tapered(units: deque[Unit], size: int, workers: int, docs: int) -> Iterator[list[Unit]]:
     """Partitions of a ``2 * workers``-th of what is left each (a block is split if need be)."""
-    left = sum(max(unit.size, 512) for unit in units)
+    left = sum(map(_weight, units))
     while units:
         goal = max(min(size, left // (2 * workers)), size // 16)
         part: list[Unit] = []
         got = 0
         while units and len(part) < docs:
             unit = units.popleft()
-            if isinstance(unit, Block) and got + unit.size > goal:
+            if isinstance(unit, LineBlock) and got + unit.size > goal:
                 unit, rest = unit.split(goal - got)
                 if rest is not None:
                     units.appendleft(rest)
-            if part and got + max(unit.size, 512) > goal:
+            if part and got + _weight(unit) > goal:
                 units.appendleft(unit)
                 break
             part.append(unit)
-            got += max(unit.size, 512)
+            got += _weight(unit)
         left -= got
         yield part
 
 
 def _bytes(part: list[Unit]) -> int:
-    return sum(max(unit.size, 512) for unit in part)
+    return sum(map(_weight, part))
+
+
+def _weight(unit: Unit) -> int:
+    """What a unit counts for in a partition: its bytes, and at least 512 (a URL or a file
+    named by path costs a task however short its name)."""
+    return max(unit.size, 512)
 
 
 def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = True,

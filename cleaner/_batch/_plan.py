@@ -19,7 +19,7 @@ from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_s
 from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks
 from ..sources.urls import is_url, url_document, url_name
 from ..sources.warc import iter_warc
-from ._work import Block, Task, Unit
+from ._work import LineBlock, Task, Unit
 
 InputFormat = Literal["auto", "jsonl", "warc"]
 JSONL_SUFFIXES = frozenset({".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"})
@@ -84,7 +84,7 @@ def _blocks(blocks: Iterable[JsonLines | Document], stem: str) -> Iterator[Unit]
     """Blocks of lines, and the error documents between them (an overlong line, a bad gzip)."""
     for block in blocks:
         if isinstance(block, JsonLines):
-            yield Block(block, stem)
+            yield LineBlock(block, stem)
         else:
             yield Task(block, f"{stem}/{_number(block.source)}")
 

@@ -55,7 +55,7 @@ class Task:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class LineBlock:
     """Consecutive records of one JSONL source, as read: cut into tasks (``stem/line``) only by
     the worker that cleans them, so the process that reads the input handles no object per
     record."""
@@ -71,13 +71,14 @@ class Block:
         for line in self.lines.lines():
             yield Task(line, f"{self.stem}/{line.number}")
 
-    def split(self, size: int) -> tuple[Block, Block | None]:
+    def split(self, size: int) -> tuple[LineBlock, LineBlock | None]:
         """The first ``size`` bytes or so (whole lines), and the rest (if any)."""
         head, rest = self.lines.split(size)
-        return Block(head, self.stem), Block(rest, self.stem) if rest is not None else None
+        tail = LineBlock(rest, self.stem) if rest is not None else None
+        return LineBlock(head, self.stem), tail
 
 
-Unit = Task | Block
+Unit = Task | LineBlock
 """What the planner hands on: one input, or a block of JSONL records."""
 
 
