@@ -6,8 +6,12 @@ import re
 
 from ._model import Block
 
-_BULLET = re.compile(r"^(?:[•·▪‣◦●○■□▶►➤✓✔]\s*|[*+\-–—]\s+|\d{1,3}[.)]\s+)")
-_BULLET_FIRST = frozenset("•·▪‣◦●○■□▶►➤✓✔*+-–—")
+_MARKS = "•·▪‣◦●○■□▶►➤✓✔"
+"""Bullet signs, followed by text at once or after a space."""
+_DASHES = "*+-–—"
+"""Signs that are bullets only when a space follows."""
+_BULLET = re.compile(rf"^(?:[{re.escape(_MARKS)}]\s*|[{re.escape(_DASHES)}]\s+|\d{{1,3}}[.)]\s+)")
+_BULLET_FIRST = frozenset(_MARKS + _DASHES)
 """What a bullet can start with, besides a digit (a cheap test before ``_BULLET``)."""
 _SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", "’", "'", ")", "»")
 

@@ -174,6 +174,7 @@ class TextMatcher:
         candidates: dict[int, set[int]] = {}
         order: list[int] = []
         leads: list[int] = []
+        pieces: list[str] = []
         opening: list[str] = []
         whole, whole_len, span = self._whole, self._whole_len, self._head_span
         for i, low in enumerate(lows):
@@ -194,10 +195,10 @@ class TextMatcher:
                 candidates.setdefault(i, set()).update(self._lead_digit)
             order.append(i)
             leads.append(lead)
+            pieces.append(low)
             opening.append(low[lead : lead + span])
         if order:
-            self._scan_all(self._anywhere, [lows[i] or "" for i in order], order, None, lows,
-                           found, candidates)
+            self._scan_all(self._anywhere, pieces, order, None, lows, found, candidates)
             self._scan_all(self._heads, opening, order, leads, lows, found, candidates)
             self._triggerless(texts, words, order, candidates)
             for i, picked in candidates.items():
