@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner._batch import BatchOptions, Job, Task, run_batch
+from cleaner._batch import BatchOptions, Job, Packed, Task, plan_units, run_batch
 from cleaner._batch._pool import PoolSettings, run_local
 from cleaner._batch._sinks import resume_point
 from cleaner.cli import main
 from cleaner.sources import Document
+from cleaner.sources.jsonl import RecordFields
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted((ROOT / "fixtures" / "text").glob("*.txt"))
@@ -104,6 +106,27 @@ def test_jobs_and_runs_give_the_same_bytes(tmp_path: Path, rules: list[str]) -> 
     assert [o.exit_code for o in outs] == [1, 1, 1]
     data = [(tmp_path / f"{n}.jsonl").read_bytes() for n in range(3)]
     assert data[0] == data[1] == data[2] and data[0].count(b"\n") == 153
+
+
+def test_pool_cuts_blocks_of_lines_and_keeps_every_record_in_order(tmp_path: Path) -> None:
+    """Blocks of JSON lines cut into many small chunks, cleaned by two workers: the same bytes,
+    errors and numbers as one process, and the same records unordered."""
+    write_jsonl(tmp_path / "in.jsonl", 120)
+    job = Job(tuple(cleaner.load_rules(ROOT / "rules" / "promo.toml")))
+
+    def clean(jobs: int, ordered: bool = True) -> list[Packed]:
+        units = plan_units([str(tmp_path / "in.jsonl")], RecordFields(), block_bytes=50_000)
+        return list(run_local(units, job, PoolSettings(jobs, ordered, chunk_bytes=7_000)))
+
+    one, two, loose = clean(1), clean(2), clean(2, ordered=False)
+    assert len(two) > 3 * len(one)  # the blocks were cut
+    assert b"".join(p.output for p in two) == b"".join(p.output for p in one)
+    assert b"".join(p.output for p in one).count(b"\n") == 123
+    assert [e for p in two for e in p.errors] == [e for p in one for e in p.errors] != []
+    totals = [sum((p.tally.rule_chars for p in run), Counter()) for run in (one, two)]
+    assert totals[0] == totals[1] != Counter()
+    assert sorted(b"".join(p.output for p in loose).splitlines()) == sorted(
+        b"".join(p.output for p in one).splitlines())
 
 
 def test_the_parent_of_a_pool_never_compiles_the_rules(tmp_path: Path, rules: list[str]) -> None:
@@ -237,21 +260,43 @@ def small_tasks(n: int) -> Iterator[Task]:
         yield Task(Document(f"t{i}", f"Paragraph number {i} of a short text.\n\nAnd a second one."), f"t{i}")
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """A unit of several inputs, as a block of JSON lines is: the pool must fail only the bad
+    one of them and clean the others."""
+
+    inputs: tuple[Task, ...]
+
+    @property
+    def size(self) -> int:
+        return 100 * len(self.inputs)
+
+    def tasks(self) -> Iterator[Task]:
+        yield from self.inputs
+
+
+@pytest.mark.parametrize("bundled", [False, True], ids=["alone", "bundled"])
 @pytest.mark.parametrize("bad", [Stuck("stuck"), Crash("crash")], ids=["stuck", "crash"])
-def test_pool_replaces_a_worker_that_hangs_or_dies(bad: object) -> None:
+def test_pool_replaces_a_worker_that_hangs_or_dies(bad: object, bundled: bool) -> None:
     tasks = list(small_tasks(40))
     tasks.insert(5, Task(bad, "bad"))  # type: ignore[arg-type]
+    units: list[object] = list(tasks)
+    if bundled:
+        units[4:7] = [Bundle(tuple(tasks[4:7]))]
     job = Job((), time_limit=0.5)  # no rules: what is tested is the pool
     started = time.monotonic()
-    outs = list(run_local(tasks, job, PoolSettings(jobs=2, chunk_docs=4, grace=0.5)))
-    assert [o.seq for o in outs] == list(range(41))
-    assert [o.source for o in outs] == [t.item.source for t in tasks]
-    failed = [o for o in outs if o.error is not None]
-    assert [o.source for o in failed] == [bad.source]  # type: ignore[attr-defined]
+    outs = list(run_local(units, job, PoolSettings(jobs=2, chunk_units=4, grace=0.5)))  # type: ignore[arg-type]
+    assert len(outs) == len(units)  # one result per unit
+    records = [json.loads(line) for packed in outs for line in packed.output.splitlines()]
+    assert [r["source"] for r in records] == [t.item.source for t in tasks]
+    failed = [r for r in records if r["error"] is not None]
+    assert [r["source"] for r in failed] == [bad.source]  # type: ignore[attr-defined]
+    assert [e for packed in outs for e in packed.errors] == [failed[0]["error"]]
+    kinds = sum((packed.tally.errors for packed in outs), Counter())
     if isinstance(bad, Stuck):
-        assert failed[0].error_kind == "timeout" and "worker stopped and replaced" in str(failed[0].error)
+        assert kinds == {"timeout": 1} and "worker stopped and replaced" in failed[0]["error"]
     else:
-        assert "worker process died (exit code -9)" in str(failed[0].error)
+        assert "worker process died (exit code -9)" in failed[0]["error"]
     assert time.monotonic() - started < 30
 
 

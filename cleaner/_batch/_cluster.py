@@ -23,7 +23,7 @@ from typing import Any
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
 from .._errors import CleanerError
-from ._work import Job, LineBlock, Packed, Unit, Worker
+from ._work import Job, LineBlock, Packed, Unit, Worker, weight
 
 
 class CompiledRules(WorkerPlugin):
@@ -73,7 +73,7 @@ def _grouped(units: Iterable[Unit], size: int, docs: int) -> Iterator[list[Unit]
     part: list[Unit] = []
     held = 0
     for unit in units:
-        n = _weight(unit)
+        n = weight(unit)
         if part and (held + n > size or len(part) >= docs):
             yield part
             part, held = [], 0
@@ -85,7 +85,7 @@ def _grouped(units: Iterable[Unit], size: int, docs: int) -> Iterator[list[Unit]
 
 def _tapered(units: deque[Unit], size: int, workers: int, docs: int) -> Iterator[list[Unit]]:
     """Partitions of a ``2 * workers``-th of what is left each (a block is split if need be)."""
-    left = sum(map(_weight, units))
+    left = sum(map(weight, units))
     while units:
         goal = max(min(size, left // (2 * workers)), size // 16)
         part: list[Unit] = []
@@ -96,23 +96,17 @@ def _tapered(units: deque[Unit], size: int, workers: int, docs: int) -> Iterator
                 unit, rest = unit.split(goal - got)
                 if rest is not None:
                     units.appendleft(rest)
-            if part and got + _weight(unit) > goal:
+            if part and got + weight(unit) > goal:
                 units.appendleft(unit)
                 break
             part.append(unit)
-            got += _weight(unit)
+            got += weight(unit)
         left -= got
         yield part
 
 
 def _bytes(part: list[Unit]) -> int:
-    return sum(map(_weight, part))
-
-
-def _weight(unit: Unit) -> int:
-    """What a unit counts for in a partition: its bytes, and at least 512 (a URL or a file
-    named by path costs a task however short its name)."""
-    return max(unit.size, 512)
+    return sum(map(weight, part))
 
 
 def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = True,

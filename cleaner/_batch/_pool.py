@@ -1,12 +1,17 @@
-"""The local process pool: N worker processes, chunks of tasks, results in input order.
+"""The local process pool: N worker processes, chunks of work, results in input order.
 
-Each worker owns two one-way pipes (tasks in, outcomes out) and a two-number shared state (the
-sequence number it is cleaning and when it started). The parent writes chunks from one sender
-thread per worker, so its loop never waits on a full pipe while another worker has outcomes to
-hand back. It keeps at most two chunks queued per worker and a bounded window of unfinished
-inputs, so memory stays flat however long the input is. A worker that overruns the time limit by a margin (stuck in C code, where the in-worker
-timer cannot reach) is stopped and replaced: its input becomes a timeout error and the other
-inputs it held are handed out again. A worker that dies the same way costs one error outcome.
+The parent hands out the planner's units as they are (a file, a URL, a block of raw JSON lines
+cut to the chunk size), and each worker sends back one :class:`~cleaner._batch.Packed` per unit
+(the output bytes, the errors, the numbers), so the parent does no work per record: it reads,
+writes and adds up. Each worker owns two one-way pipes (chunks in, results out) and a shared
+state of three numbers: the unit it is cleaning, when the current input started and its index
+in the unit. The parent writes chunks from one sender thread per worker, so its loop never waits
+on a full pipe while another worker has results to hand back. It keeps at most two chunks queued
+per worker and a bounded window of unfinished input bytes, so memory stays flat however long the
+input is. A worker that overruns the time limit by a margin (stuck in C code, where the
+in-worker timer cannot reach) is stopped and replaced: the units it held are handed out again,
+with the input it was stuck on marked to become a timeout error instead of being cleaned. A
+worker that dies the same way costs that one input an error.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Self
@@ -27,19 +32,44 @@ from .._errors import CleanerError
 from .._pipeline import Result
 from ..sources import Document
 from ..sources.jsonl import JsonLine, parse_line
-from ._work import Job, Outcome, Task, Worker, outcome, timeout_error
-
-Numbered = tuple[int, Task]
+from ._work import (
+    Job,
+    LineBlock,
+    Outcome,
+    Packed,
+    Packer,
+    Task,
+    Unit,
+    Worker,
+    outcome,
+    timeout_error,
+    weight,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class PoolSettings:
     jobs: int
     ordered: bool = True
-    chunk_docs: int = 64
+    chunk_units: int = 64
     chunk_bytes: int = 1 << 20
+    """A chunk holds up to this many units and bytes; a bigger block of JSON lines is cut."""
     grace: float = 2.0
     """Seconds past the time limit before a worker is stopped from outside."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A unit numbered in input order, and the inputs in it (by index) that are not to be
+    cleaned but reported as failed, with why (``None``: stopped after the time limit)."""
+
+    seq: int
+    unit: Unit
+    failed: tuple[tuple[int, str | None], ...] = ()
+
+
+Done = tuple[int, Packed]
+"""A piece's number and its results."""
 
 
 @dataclass(slots=True)
@@ -48,11 +78,12 @@ class _Proc:
     tasks: Connection
     results: Connection
     state: Any
-    """Shared ``[seq being cleaned or -1, time.monotonic() when it started]``."""
-    outbox: queue.SimpleQueue[list[Numbered] | None]
-    chunks: deque[list[Numbered]] = field(default_factory=deque)
+    """Shared ``[piece being cleaned or -1, time.monotonic() when its input started, index of
+    the input in the piece]``."""
+    outbox: queue.SimpleQueue[list[_Piece] | None]
+    chunks: deque[list[_Piece]] = field(default_factory=deque)
 
-    def send(self, chunk: list[Numbered]) -> None:
+    def send(self, chunk: list[_Piece]) -> None:
         self.chunks.append(chunk)
         self.outbox.put(chunk)
 
@@ -61,17 +92,16 @@ class _Proc:
         self.outbox.put(None)
 
 
-def run_local(tasks: Iterable[Task], job: Job, settings: PoolSettings) -> Iterator[Outcome]:
-    """Clean every task; in input order unless ``settings.ordered`` is false. ``jobs == 1``
-    cleans in this process."""
-    numbered = enumerate(tasks)
+def run_local(units: Iterable[Unit], job: Job, settings: PoolSettings) -> Iterator[Packed]:
+    """Clean every unit, one :class:`Packed` each; in input order unless ``settings.ordered``
+    is false. ``jobs == 1`` cleans in this process."""
     if settings.jobs <= 1:
         worker = Worker(job)
-        for seq, task in numbered:
-            yield worker.run(seq, task)
+        for unit in units:
+            yield worker.pack([unit])
         return
     with _Pool(job, settings) as pool:
-        yield from pool.run(numbered)
+        yield from pool.run(iter(units))
 
 
 def _worker_main(job: Job, tasks: Connection, results: Connection, state: Any) -> None:
@@ -81,19 +111,29 @@ def _worker_main(job: Job, tasks: Connection, results: Connection, state: Any) -
     worker = Worker(job)
     while True:
         try:
-            chunk: list[Numbered] = tasks.recv()
+            chunk: list[_Piece] = tasks.recv()
         except EOFError:
             return
-        done = []
-        for seq, task in chunk:
-            state[1] = time.monotonic()
-            state[0] = seq
-            done.append(worker.run(seq, task))
-            state[0] = -1
-        results.send(done)
+        results.send([(piece.seq, _clean(worker, piece, state)) for piece in chunk])
 
 
-def _sender(tasks: Connection, outbox: queue.SimpleQueue[list[Numbered] | None]) -> None:
+def _clean(worker: Worker, piece: _Piece, state: Any) -> Packed:
+    """Clean one piece, telling the parent (through ``state``) which input is under way."""
+    packer = Packer(worker.job)
+    failed = dict(piece.failed)
+    for index, task in enumerate(piece.unit.tasks()):
+        if index in failed:
+            packer.add(_failed(task, worker.job, failed[index]))
+            continue
+        state[2] = index
+        state[1] = time.monotonic()
+        state[0] = piece.seq
+        packer.add(worker.run(0, task))
+        state[0] = -1
+    return packer.packed()
+
+
+def _sender(tasks: Connection, outbox: queue.SimpleQueue[list[_Piece] | None]) -> None:
     """Parent side: write queued chunks to one worker's pipe (blocking only this thread)."""
     try:
         while (chunk := outbox.get()) is not None:
@@ -111,7 +151,10 @@ class _Pool:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["cleaner._batch._pool"])
         self.procs: list[_Proc] = []
-        self.retry: deque[Numbered] = deque()
+        self.retry: deque[_Piece] = deque()
+        self.rest: Unit | None = None
+        """What is left of a block of lines cut to fit a chunk."""
+        self.seq = 0
         self.exhausted = False
         self.failed_starts = 0
 
@@ -134,60 +177,69 @@ class _Pool:
     def _start(self) -> _Proc:
         task_read, task_write = self.context.Pipe(duplex=False)
         result_read, result_write = self.context.Pipe(duplex=False)
-        state = self.context.RawArray("d", [-1.0, 0.0])
+        state = self.context.RawArray("d", [-1.0, 0.0, 0.0])
         process = self.context.Process(
             target=_worker_main, args=(self.job, task_read, result_write, state),
             name="cleaner-worker", daemon=True)
         process.start()
         task_read.close()
         result_write.close()
-        outbox: queue.SimpleQueue[list[Numbered] | None] = queue.SimpleQueue()
+        outbox: queue.SimpleQueue[list[_Piece] | None] = queue.SimpleQueue()
         threading.Thread(target=_sender, args=(task_write, outbox), daemon=True,
                          name="cleaner-sender").start()
         return _Proc(process, task_write, result_read, state, outbox)
 
-    def run(self, numbered: Iterator[Numbered]) -> Iterator[Outcome]:
+    def run(self, units: Iterator[Unit]) -> Iterator[Packed]:
         order = _Order(self.settings.ordered)
-        window = self.settings.jobs * self.settings.chunk_docs * 3
+        window = self.settings.jobs * self.settings.chunk_bytes * 3
         while True:
-            self._feed(numbered, order, window)
+            self._feed(units, order, window)
             if self.exhausted and not self.retry and not any(p.chunks for p in self.procs):
                 break
             for done in self._collect():
                 yield from order.add(done)
         yield from order.rest()
 
-    def _feed(self, numbered: Iterator[Numbered], order: _Order, window: int) -> None:
-        """Give every worker up to two chunks, within the window of unfinished inputs."""
+    def _feed(self, units: Iterator[Unit], order: _Order, window: int) -> None:
+        """Give every worker up to two chunks, within the window of unfinished input bytes."""
         for proc in sorted(self.procs, key=lambda p: len(p.chunks)):
             while len(proc.chunks) < 2:
-                chunk = self._chunk(numbered, window - order.unfinished)
+                chunk = self._chunk(units, window - order.unfinished)
                 if not chunk:
                     return
                 order.dispatched(chunk)
                 proc.send(chunk)
 
-    def _chunk(self, numbered: Iterator[Numbered], room: int) -> list[Numbered]:
-        """Inputs to redo first; else fresh ones, up to the chunk's size and the room left."""
-        chunk: list[Numbered] = []
-        while self.retry and len(chunk) < self.settings.chunk_docs:
+    def _chunk(self, units: Iterator[Unit], room: int) -> list[_Piece]:
+        """Pieces to redo first; else fresh ones, up to the chunk's size and the room left."""
+        chunk: list[_Piece] = []
+        while self.retry and len(chunk) < self.settings.chunk_units:
             chunk.append(self.retry.popleft())
         if chunk:
             return chunk
         size = 0
-        limit = min(room, self.settings.chunk_docs)
-        while not self.exhausted and len(chunk) < limit and size < self.settings.chunk_bytes:
-            try:
-                seq, task = next(numbered)
-            except StopIteration:
-                self.exhausted = True
+        limit = min(room, self.settings.chunk_bytes)
+        while len(chunk) < self.settings.chunk_units and size < limit:
+            unit = self._next(units, limit - size)
+            if unit is None:
                 break
-            chunk.append((seq, task))
-            size += max(task.size, 512)
+            chunk.append(_Piece(self.seq, unit))
+            self.seq += 1
+            size += weight(unit)
         return chunk
 
-    def _collect(self) -> Iterator[list[Outcome]]:
-        """Wait briefly for outcomes; deal with workers that died or overran."""
+    def _next(self, units: Iterator[Unit], room: int) -> Unit | None:
+        """The next unit, a block of lines cut to about ``room`` bytes (at least one line)."""
+        unit, self.rest = self.rest, None
+        if unit is None and not self.exhausted:
+            unit = next(units, None)
+            self.exhausted = unit is None
+        if isinstance(unit, LineBlock) and unit.size > room:
+            unit, self.rest = unit.split(max(room, 1))
+        return unit
+
+    def _collect(self) -> Iterator[list[Done]]:
+        """Wait briefly for results; deal with workers that died or overran."""
         by_conn = {id(p.results): p for p in self.procs}
         by_sentinel = {p.process.sentinel: p for p in self.procs}
         ready = wait([p.results for p in self.procs] + list(by_sentinel), timeout=0.2)
@@ -196,7 +248,7 @@ class _Pool:
             if proc is None or proc not in self.procs:
                 continue
             try:
-                done: list[Outcome] = proc.results.recv()
+                done: list[Done] = proc.results.recv()
             except Exception:  # noqa: BLE001, S112 - a torn message from a dying worker
                 continue  # its sentinel reports the death
             proc.chunks.popleft()
@@ -205,49 +257,52 @@ class _Pool:
         for obj in ready:
             proc = by_sentinel.get(obj) if isinstance(obj, int) else None
             if proc is not None and proc in self.procs and not proc.process.is_alive():
-                yield self._replace(proc, f"worker process died (exit code {proc.process.exitcode})")
-        yield from self._overruns()
+                self._replace(proc, f"worker process died (exit code {proc.process.exitcode})")
+        self._overruns()
 
-    def _overruns(self) -> Iterator[list[Outcome]]:
+    def _overruns(self) -> None:
         limit = self.job.time_limit
         if not limit:
             return
         now = time.monotonic()
         for proc in list(self.procs):
-            seq, started = int(proc.state[0]), proc.state[1]
+            seq, started, index = int(proc.state[0]), proc.state[1], int(proc.state[2])
             if seq >= 0 and now - started > limit + self.settings.grace and proc.state[0] == seq:
                 proc.process.kill()
                 proc.process.join()
-                yield self._replace(proc, None, seq)
+                self._replace(proc, None, (seq, index))
 
-    def _replace(self, proc: _Proc, why: str | None, culprit: int | None = None) -> list[Outcome]:
-        """Start a fresh worker instead of ``proc``; its current input fails, the rest is redone."""
-        if culprit is None:
-            seq = int(proc.state[0])
-            culprit = seq if seq >= 0 else None
-        held = sorted((n for chunk in proc.chunks for n in chunk), key=lambda n: n[0])
-        self.retry.extendleft(reversed([n for n in held if n[0] != culprit]))
+    def _replace(self, proc: _Proc, why: str | None, culprit: tuple[int, int] | None = None) -> None:
+        """Start a fresh worker instead of ``proc``; the pieces it held are redone, except the
+        input it was busy with, which becomes an error (``why``; ``None``: timed out)."""
+        if culprit is None and proc.state[0] >= 0:
+            culprit = int(proc.state[0]), int(proc.state[2])
+        held = sorted((p for chunk in proc.chunks for p in chunk), key=lambda p: p.seq)
+        self.retry.extendleft(reversed([_marked(p, culprit, why) for p in held]))
         proc.stop()
         _close(proc.results)
         self.failed_starts += culprit is None
         if self.failed_starts > 3:
             raise CleanerError(f"worker processes keep failing: {why}")
         self.procs[self.procs.index(proc)] = self._start()
-        task = next((t for n, t in held if n == culprit), None)
-        if culprit is None or task is None:
-            return []
-        return [_failed(culprit, task, self.job, why)]
 
 
-def _failed(seq: int, task: Task, job: Job, why: str | None) -> Outcome:
+def _marked(piece: _Piece, culprit: tuple[int, int] | None, why: str | None) -> _Piece:
+    """``piece``, with the culprit input marked as failed if it is in it."""
+    if culprit is None or culprit[0] != piece.seq:
+        return piece
+    return replace(piece, failed=(*piece.failed, (culprit[1], why)))
+
+
+def _failed(task: Task, job: Job, why: str | None) -> Outcome:
     """The error outcome for an input whose worker was stopped (``why`` None) or died."""
     doc = _stub(task)
     if why is None:
         error: CleanerError = timeout_error(doc.source, job.time_limit,
                                             " (worker stopped and replaced)")
-        return outcome(seq, task, Result(doc, error=error), job, job.time_limit or 0.0)
+        return outcome(0, task, Result(doc, error=error), job, job.time_limit or 0.0)
     error = CleanerError(f"{doc.source}: internal error: {why}")
-    return outcome(seq, task, Result(doc, error=error), job, 0.0)
+    return outcome(0, task, Result(doc, error=error), job, 0.0)
 
 
 def _stub(task: Task) -> Document:
@@ -269,34 +324,34 @@ def _close(conn: Connection) -> None:
 
 
 class _Order:
-    """Hands outcomes on in input order (or as they come), holding only what is out of order."""
+    """Hands results on in input order (or as they come), holding only what is out of order,
+    and counts the input bytes taken but not handed on."""
 
     def __init__(self, ordered: bool) -> None:
         self.ordered = ordered
-        self.waiting: dict[int, Outcome] = {}
+        self.waiting: dict[int, Packed] = {}
+        self.sizes: dict[int, int] = {}
         self.next = 0
-        self.fresh = 0
-        self.handed = 0
+        self.unfinished = 0
 
-    @property
-    def unfinished(self) -> int:
-        """Inputs taken but not handed on (in order: up to the newest one taken)."""
-        return self.fresh - (self.next if self.ordered else self.handed)
+    def dispatched(self, chunk: list[_Piece]) -> None:
+        for piece in chunk:
+            if piece.seq not in self.sizes:  # not a piece handed out again
+                self.sizes[piece.seq] = size = weight(piece.unit)
+                self.unfinished += size
 
-    def dispatched(self, chunk: list[Numbered]) -> None:
-        self.fresh = max(self.fresh, chunk[-1][0] + 1)
-
-    def add(self, done: list[Outcome]) -> Iterator[Outcome]:
+    def add(self, done: list[Done]) -> Iterator[Packed]:
         if not self.ordered:
-            self.handed += len(done)
-            yield from done
+            for seq, packed in done:
+                self.unfinished -= self.sizes.pop(seq)
+                yield packed
             return
-        for item in done:
-            self.waiting[item.seq] = item
+        self.waiting.update(done)
         while self.next in self.waiting:
+            self.unfinished -= self.sizes.pop(self.next)
             yield self.waiting.pop(self.next)
             self.next += 1
 
-    def rest(self) -> Iterator[Outcome]:
+    def rest(self) -> Iterator[Packed]:
         for seq in sorted(self.waiting):
             yield self.waiting.pop(seq)

@@ -19,7 +19,7 @@ from ._plan import InputFormat, plan_units
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
 from ._stats import Stats
-from ._work import SUFFIXES, Format, Job, Outcome, Packed, Task, Unit
+from ._work import SUFFIXES, Format, Job, LineBlock, Packed, Task, Unit
 
 
 def default_jobs() -> int:
@@ -92,19 +92,13 @@ def run_batch(
     progress = _progress(options.progress)
     say = progress.write if progress is not None else report
     try:
-        for item in _outcomes(units, options.job(cleaner), options):
-            if isinstance(item, Packed):
-                sink.write_packed(item)
-                stats.merge(item.tally)
-                errors, count = item.errors, item.tally.documents
-            else:
-                sink.write(item)
-                stats.add(item)
-                errors, count = (item.error,) if item.error is not None else (), 1
-            for error in errors:
+        for packed in _outcomes(units, options.job(cleaner), options):
+            sink.write(packed)
+            stats.merge(packed.tally)
+            for error in packed.errors:
                 say(f"cleaner: {error}")
             if progress is not None:
-                progress.update(count)
+                progress.update(packed.tally.documents)
     finally:
         sink.close()
         if progress is not None:
@@ -174,20 +168,29 @@ def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:
 
 
 def _outcomes(units: Iterator[Unit], job: Job,
-              options: BatchOptions) -> Iterator[Outcome] | Iterator[Packed]:
+              options: BatchOptions) -> Iterator[Packed]:
     if options.scheduler:
         try:
             from ._cluster import run_cluster
         except ImportError as exc:
             raise CleanerError("--scheduler needs Dask: pip install 'cleaner[dask]'") from exc
         return run_cluster(units, job, options.scheduler, options.ordered)
-    tasks = (task for unit in units for task in unit.tasks())
     jobs = options.jobs
-    first = list(itertools.islice(tasks, 2 * jobs))
-    if len(first) < 2 * jobs:
+    first: list[Unit] = []
+    inputs = 0
+    while inputs < 2 * jobs and (unit := next(units, None)) is not None:
+        first.append(unit)
+        inputs += _inputs(unit)
+    if inputs < 2 * jobs:
         jobs = 1  # a handful of inputs is not worth starting processes for
     settings = PoolSettings(jobs, options.ordered)
-    return run_local(itertools.chain(first, tasks), job, settings)
+    return run_local(itertools.chain(first, units), job, settings)
+
+
+def _inputs(unit: Unit) -> int:
+    """About how many inputs ``unit`` holds (a block of lines: its line breaks), without
+    cutting it apart."""
+    return unit.lines.raw.count(b"\n") + 1 if isinstance(unit, LineBlock) else 1
 
 
 def _progress(enabled: bool) -> Any:

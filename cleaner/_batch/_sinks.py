@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from .._errors import SourceError
-from ._work import Outcome, Packed
+from ._work import Packed
 
 
 class Sink(Protocol):
-    def write(self, item: Outcome) -> None: ...
-
-    def write_packed(self, part: Packed) -> None:
+    def write(self, part: Packed) -> None:
         """The outputs of a run of inputs, as one write."""
 
     def close(self) -> None: ...
@@ -38,10 +36,7 @@ class _BufferedSink:
         self.size = 0
         self.flushed = time.monotonic()
 
-    def write(self, item: Outcome) -> None:
-        self._add(item.output)
-
-    def write_packed(self, part: Packed) -> None:
+    def write(self, part: Packed) -> None:
         self._add(part.output)
 
     def _add(self, output: bytes) -> None:
@@ -115,10 +110,7 @@ class DirSink:
     def target(self, rel: str) -> Path:
         return self.root / (rel + self.suffix)
 
-    def write(self, item: Outcome) -> None:
-        self._put(item.rel, item.output)
-
-    def write_packed(self, part: Packed) -> None:
+    def write(self, part: Packed) -> None:
         for rel, output in part.files:
             self._put(rel, output)
 

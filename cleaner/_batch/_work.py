@@ -82,6 +82,12 @@ Unit = Task | LineBlock
 """What the planner hands on: one input, or a block of JSONL records."""
 
 
+def weight(unit: Unit) -> int:
+    """What a unit counts for when work is cut up: its bytes, and at least 512 (a URL or a file
+    named by path costs a task however short its name)."""
+    return max(unit.size, 512)
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """What every worker needs: the rules (already selected) and how to render and limit."""
@@ -132,6 +138,29 @@ class Packed:
     tally: Tally
 
 
+class Packer:
+    """Collects outcomes, in order, into one :class:`Packed`."""
+
+    def __init__(self, job: Job) -> None:
+        self.to_dir = job.to_dir
+        self.outputs: list[bytes] = []
+        self.files: list[tuple[str, bytes]] = []
+        self.errors: list[str] = []
+        self.tally = Tally()
+
+    def add(self, done: Outcome) -> None:
+        if self.to_dir:
+            self.files.append((done.rel, done.output))
+        else:
+            self.outputs.append(done.output)
+        if done.error is not None:
+            self.errors.append(done.error)
+        self.tally.add(done)
+
+    def packed(self) -> Packed:
+        return Packed(b"".join(self.outputs), tuple(self.files), tuple(self.errors), self.tally)
+
+
 class Worker:
     """Cleans tasks with one ``Cleaner`` built from the job's rules."""
 
@@ -150,21 +179,11 @@ class Worker:
 
     def pack(self, units: Iterable[Unit]) -> Packed:
         """Clean every input of ``units``, in order, and pack up the outcomes."""
-        outputs: list[bytes] = []
-        files: list[tuple[str, bytes]] = []
-        errors: list[str] = []
-        tally = Tally()
+        packer = Packer(self.job)
         for unit in units:
             for task in unit.tasks():
-                done = self.run(0, task)
-                if self.job.to_dir:
-                    files.append((done.rel, done.output))
-                else:
-                    outputs.append(done.output)
-                if done.error is not None:
-                    errors.append(done.error)
-                tally.add(done)
-        return Packed(b"".join(outputs), tuple(files), tuple(errors), tally)
+                packer.add(self.run(0, task))
+        return packer.packed()
 
     def result(self, item: Item) -> Result:
         """Load, fetch if need be, and clean one input under the time limit; never raises."""
