@@ -128,7 +128,7 @@ def _clean(worker: Worker, piece: _Piece, state: Any) -> Packed:
         state[2] = index
         state[1] = time.monotonic()
         state[0] = piece.seq
-        packer.add(worker.run(0, task))
+        packer.add(worker.run(task))
         state[0] = -1
     return packer.packed()
 
@@ -300,9 +300,9 @@ def _failed(task: Task, job: Job, why: str | None) -> Outcome:
     if why is None:
         error: CleanerError = timeout_error(doc.source, job.time_limit,
                                             " (worker stopped and replaced)")
-        return outcome(0, task, Result(doc, error=error), job, job.time_limit or 0.0)
+        return outcome(task, Result(doc, error=error), job, job.time_limit or 0.0)
     error = CleanerError(f"{doc.source}: internal error: {why}")
-    return outcome(0, task, Result(doc, error=error), job, 0.0)
+    return outcome(task, Result(doc, error=error), job, 0.0)
 
 
 def _stub(task: Task) -> Document:

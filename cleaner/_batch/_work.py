@@ -108,7 +108,6 @@ class Job:
 class Outcome:
     """What became of one input: its rendered output and the numbers the stats need."""
 
-    seq: int
     rel: str
     output: bytes
     """The rendered output, UTF-8 (encoded here, in the worker, so the writer only copies it)."""
@@ -172,17 +171,17 @@ class Worker:
     def close(self) -> None:
         self.limit.close()
 
-    def run(self, seq: int, task: Task) -> Outcome:
+    def run(self, task: Task) -> Outcome:
         started = time.perf_counter()
         result = self.result(task.item)
-        return outcome(seq, task, result, self.job, time.perf_counter() - started)
+        return outcome(task, result, self.job, time.perf_counter() - started)
 
     def pack(self, units: Iterable[Unit]) -> Packed:
         """Clean every input of ``units``, in order, and pack up the outcomes."""
         packer = Packer(self.job)
         for unit in units:
             for task in unit.tasks():
-                packer.add(self.run(0, task))
+                packer.add(self.run(task))
         return packer.packed()
 
     def result(self, item: Item) -> Result:
@@ -208,7 +207,7 @@ def timeout_error(source: str, limit: float | None, note: str = "") -> CleanTime
     return CleanTimeout(f"{source}: timeout: took longer than {limit or 0:g} s{note}")
 
 
-def outcome(seq: int, task: Task, result: Result, job: Job, seconds: float) -> Outcome:
+def outcome(task: Task, result: Result, job: Job, seconds: float) -> Outcome:
     """Render one result and take its numbers; a result that cannot be written as UTF-8 (a lone
     surrogate from a ``\\ud800`` escape) becomes an error outcome instead."""
     doc = result.document
@@ -222,7 +221,7 @@ def outcome(seq: int, task: Task, result: Result, job: Job, seconds: float) -> O
     cleaned = result.cleaned
     error = result.error
     return Outcome(
-        seq, task.rel, output, doc.source,
+        task.rel, output, doc.source,
         error=str(error) if error is not None else None,
         error_kind=error_kind(error) if error is not None else None,
         bytes_in=_size(doc.content) if doc.content else task.size,
