@@ -4,7 +4,8 @@ A source is ``-`` (stdin), a file, a folder (searched recursively) or a glob pat
 told apart by name: ``.jsonl``/``.ndjson`` (optionally ``.gz``) are JSON lines, ``.warc``/
 ``.warc.gz`` are web archives, anything else is one text or HTML document. ``input_format``
 forces JSON lines or WARC for every file and for stdin. :func:`plan_units` leaves JSON lines in
-blocks, for a Dask worker to cut apart; :func:`plan` cuts them here.
+blocks, for the worker process (local or Dask) that cleans them to cut apart; :func:`plan` cuts
+them here.
 """
 
 from __future__ import annotations

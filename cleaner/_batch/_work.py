@@ -127,9 +127,9 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Packed:
-    """The outcomes of a run of inputs, as a Dask worker sends them back: the outputs joined
-    (exactly the bytes a local run writes for them), or each under its name for ``-o DIR``;
-    the errors to report, in order; and the numbers for the stats."""
+    """The outcomes of a run of inputs, as a worker process (local or Dask) sends them back:
+    the outputs joined (exactly the bytes one process writes for them), or each under its name
+    for ``-o DIR``; the errors to report, in order; and the numbers for the stats."""
 
     output: bytes
     files: tuple[tuple[str, bytes], ...]
