@@ -15,7 +15,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ._batch import Job, Worker
+from ._batch import Job
+from ._batch._work import shared_worker
 from ._cleaner import Cleaner
 from ._errors import CleanerError, SourceError
 from ._pipeline import Result
@@ -33,8 +34,8 @@ class BatchCleaner:
     (the body; ``None`` when the row failed), ``title``, ``removed`` (a JSON string of
     ``[{rule_id, category, chars}]`` - a string so every batch has the same Arrow type) and
     ``error`` (``None`` on success). With the default empty prefix, ``text`` replaces the input
-    column of that name. Picklable, so ``num_proc`` works; the ``Cleaner`` is rebuilt from its
-    rules in each process.
+    column of that name. Picklable, so ``num_proc`` works; each process compiles the rules once,
+    on its first batch.
     """
 
     def __init__(
@@ -46,14 +47,9 @@ class BatchCleaner:
         self.columns = (text_column, html_column, url_column)
         self.prefix = prefix
         self.time_limit = time_limit
-        self._worker: Worker | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_worker": None}
 
     def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
-        if self._worker is None:
-            self._worker = Worker(Job(self.rules, time_limit=self.time_limit))
+        worker = shared_worker(Job(self.rules, time_limit=self.time_limit))
         text_column, html_column, url_column = self.columns
         rows = len(next(iter(batch.values()))) if batch else 0
         texts = batch.get(text_column, [None] * rows)
@@ -62,7 +58,7 @@ class BatchCleaner:
         if text_column not in batch and (not html_column or html_column not in batch):
             raise CleanerError(f"the batch has no column {text_column!r}"
                                + (f" or {html_column!r}" if html_column else ""))
-        results = [self._worker.result(_document(i, text, page, url))
+        results = [worker.result(_document(i, text, page, url))
                    for i, (text, page, url) in enumerate(zip(texts, pages, urls))]
         return {self.prefix + k: v for k, v in columns(results).items()}
 

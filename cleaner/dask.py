@@ -2,9 +2,9 @@
 
 Needs the optional extra (``pip install 'cleaner[dask]'``); ``import cleaner`` never imports
 Dask. Both functions are lazy, like Dask itself, and run on whatever scheduler computes them
-(threads, processes, or a ``distributed`` cluster). Each partition rebuilds the ``Cleaner`` from
-its rules (compiling them takes about a second with the shipped rules), so partitions of
-thousands of documents are best.
+(threads, processes, or a ``distributed`` cluster). Each process compiles the rules once, when
+its first partition starts (about a second with the shipped rules), and keeps them for the next
+partitions of the same job.
 
 >>> import dask.bag as db                                           # doctest: +SKIP
 >>> from cleaner.dask import clean_bag                              # doctest: +SKIP
@@ -19,7 +19,8 @@ from typing import Any
 
 import dask.bag as db
 
-from ._batch import Job, Worker
+from ._batch import Job
+from ._batch._work import shared_worker
 from ._cleaner import Cleaner
 from .adapters import OUTPUT_COLUMNS, BatchCleaner
 from .output import to_record
@@ -49,7 +50,7 @@ def clean_bag(
 
 def _clean_items(items: Iterable[Any], rules: tuple[Rule, ...], fields: RecordFields,
                  time_limit: float | None) -> list[dict[str, Any]]:
-    worker = Worker(Job(rules, time_limit=time_limit))
+    worker = shared_worker(Job(rules, time_limit=time_limit))
     return [to_record(worker.result(_document(item, fields))) for item in items]
 
 

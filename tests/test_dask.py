@@ -142,6 +142,27 @@ def test_clean_bag_with_any_scheduler() -> None:
     assert [r["text"] for r in out] == [cleaner.clean_text(text).text] * 2 and out[1]["id"] == "r"
 
 
+def test_clean_bag_compiles_the_rules_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six partitions, one process: one ``Worker`` (one compile of the rules), not six."""
+    db = pytest.importorskip("dask.bag")
+    from cleaner._batch import _work
+    from cleaner.dask import clean_bag
+
+    built: list[object] = []
+    original = _work.Worker.__init__
+
+    def counting(self: _work.Worker, job: _work.Job) -> None:
+        built.append(job)
+        original(self, job)
+
+    monkeypatch.setattr(_work.Worker, "__init__", counting)
+    texts = [p.read_text(encoding="utf-8") for p in TEXTS[:6]]
+    bag = db.from_sequence(texts, npartitions=6)
+    out = clean_bag(bag, time_limit=17.25).compute(scheduler="sync")  # a job no other test runs
+    assert len(out) == 6 and all(r["error"] is None for r in out)
+    assert len(built) == 1
+
+
 def test_clean_dataframe() -> None:
     pytest.importorskip("dask.dataframe")
     pd = pytest.importorskip("pandas")

@@ -6,7 +6,10 @@ local process pool and on Dask workers, and gives the same bytes everywhere.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -201,6 +204,26 @@ class Worker:
         if isinstance(result.error, CleanTimeout):
             return Result(doc, error=timeout_error(doc.source, self.job.time_limit))
         return result
+
+
+_SHARED: dict[bytes, Worker] = {}
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 8
+
+
+def shared_worker(job: Job) -> Worker:
+    """This process's ``Worker`` for ``job``, built on first use. Code that is shipped to a
+    process again and again (a Dask task for each partition, a pickled ``Dataset.map``
+    function) would otherwise compile the rules for every partition, about a second each with
+    the shipped rules. Jobs are told apart by their pickled bytes; a few are kept."""
+    key = hashlib.blake2b(pickle.dumps(job), digest_size=16).digest()
+    with _SHARED_LOCK:
+        worker = _SHARED.get(key)
+        if worker is None:
+            while len(_SHARED) >= _SHARED_MAX:
+                del _SHARED[next(iter(_SHARED))]
+            worker = _SHARED[key] = Worker(job)
+    return worker
 
 
 def timeout_error(source: str, limit: float | None, note: str = "") -> CleanTimeout:
