@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -17,9 +17,7 @@ MAX_SHARE = 0.5
 _NEVER = frozenset({"html", "head", "body"})
 _PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
 _BODY_CHARS = etree.XPath("string-length(normalize-space(/html/body))")
-_BODY_CODE = etree.XPath(
-    "/html/body//*[(self::script or self::style or self::noscript) and not(ancestor::noscript)]"
-)
+_CODE_TAGS = ("script", "style", "noscript")
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 _VISIBLE_TEXT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
@@ -103,9 +101,20 @@ def page_text_chars(root: lxml_html.HtmlElement) -> int:
     """Characters of the body's text, white space runs counted as one, scripts and styles
     left out (measured in C: the body's text less its scripts', not text node by node)."""
     chars = int(_BODY_CHARS(root))
-    for element in _BODY_CODE(root):
+    for element in _body_code(root):
         chars -= len(" ".join(element.text_content().split()))
     return max(0, chars)
+
+
+def _body_code(root: lxml_html.HtmlElement) -> Iterator[etree._Element]:
+    """The body's scripts, styles and ``<noscript>`` elements, not counting those inside a
+    ``<noscript>`` (lxml's tag filter walks the tree in C, three times quicker than XPath)."""
+    body = root.find("body")
+    if body is None:
+        return
+    for element in body.iter(*_CODE_TAGS):
+        if next(element.iterancestors("noscript"), None) is None:
+            yield element
 
 
 def link_text_chars(element: lxml_html.HtmlElement) -> int:
