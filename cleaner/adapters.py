@@ -99,7 +99,8 @@ def _datatrove_class() -> Any:
     try:
         from ._datatrove import CleanerStep
     except ImportError as exc:
-        raise CleanerError("the datatrove step needs datatrove: pip install datatrove") from exc
+        raise CleanerError("the datatrove step needs datatrove: "
+                           "pip install 'cleaner[datatrove]'") from exc
     return CleanerStep
 
 

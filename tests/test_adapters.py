@@ -106,7 +106,7 @@ def test_adapters_import_no_pipeline_library() -> None:
     try:
         import datatrove  # noqa: F401
     except ImportError:
-        with pytest.raises(cleaner.CleanerError, match="pip install datatrove"):
+        with pytest.raises(cleaner.CleanerError, match=r"pip install .cleaner\[datatrove\]"):
             from cleaner.adapters import CleanerStep  # noqa: F401
 
 
