@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 
 import cleaner
 from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
+from cleaner.html._blocks import body_blocks
 from cleaner.html._chunks import join_chunks
 from cleaner.html._dump import baseline_blocks
 from cleaner.rules._select import CompiledSelector, compile_selectors
@@ -285,6 +287,22 @@ def test_block_kinds_levels_and_links() -> None:
     assert blocks["Island | 4.50"].kind == "table"
     assert all(b.from_html for b in blocks.values())
     assert not any("](" in text or "[" in text for text in blocks)
+
+
+def test_link_rows_are_told_from_sentences_with_links() -> None:
+    """A row of links with only separators between them is a menu; the link count and the
+    links-only flag let rules tell it from a sentence citing several pages."""
+    body = etree.fromstring(
+        '<body><p><ref target="/archive">Archive</ref> | <ref target="/letters">Letters</ref>'
+        ' | <ref target="/map">Site map</ref></p>'
+        '<p>Fares come from <ref target="/report">the report</ref>, '
+        '<ref target="/census">the census</ref> and <ref target="/survey">a survey</ref>.</p>'
+        '<p><ref target="/lighthouse">Lighthouse Reopens After Long Repairs</ref></p></body>'
+    )
+    menu, sentence, teaser = body_blocks(body, "https://ledger.example/news/ferry")
+    assert (menu.links, menu.links_only, menu.is_link) == (3, True, False)
+    assert (sentence.links, sentence.links_only) == (3, False)
+    assert (teaser.links, teaser.links_only, teaser.is_link) == (1, True, True)
 
 
 def test_blocks_carry_the_class_and_id_tokens_of_their_source_element() -> None:

@@ -284,6 +284,8 @@ def _block(lines: Sequence[_Line], kind: BlockKind, site: str | None, level: int
         link_density=min(1.0, link_chars / _chars(text)) if link_chars else 0.0,
         is_link=is_link,
         link_internal=link_internal(next(iter(targets)), site) if is_link else None,
+        links=len(targets),
+        links_only=bool(targets) and not plain,
         from_html=True,
     )
 
