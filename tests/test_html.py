@@ -602,3 +602,14 @@ def test_time_limit_raises_clean_timeout_and_restores_the_signal_handler() -> No
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
     assert extract_page(html, url=None, selectors=(), time_limit=60).blocks
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+
+
+def test_block_edges_inside_an_item_separate_words() -> None:
+    """A list item holding a heading and a paragraph reads as words with spaces between,
+    however the markup runs on ("Tide tables" + "Printed daily" is not "tablesPrinted")."""
+    body = etree.fromstring(
+        '<body><list><item><head rend="h3">Tide tables</head><p>Printed daily at the quay.</p>'
+        '<ref target="/tides">More about tides</ref></item></list></body>'
+    )
+    (item,) = body_blocks(body, None)
+    assert item.text == "Tide tables Printed daily at the quay. More about tides"
