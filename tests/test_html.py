@@ -373,6 +373,19 @@ def test_the_baseline_fallback_reads_lines_and_leaves_out_form_controls() -> Non
     assert [b.text for b in blocks] == BODY
 
 
+def test_a_bare_page_keeps_what_extraction_leaves_out() -> None:
+    # No links, so no site around the text: the paragraph printed twice is the page's text
+    # twice (trafilatura drops a paragraph repeating the one before it; the baseline keeps it).
+    lines = "\n".join(f"<p>{text}</p>" for text in (BODY[0], BODY[0], BODY[1]))
+    html = page(f"<article>\n<h1>{TITLE}</h1>\n{lines}\n</article>")
+    text = cleaner.Cleaner().clean_html(html).text
+    assert text.count(BODY[0]) == 2 and BODY[1] in text
+    # With a menu around it, the page is a site's page: what extraction leaves out stays out.
+    menu = "".join(f'<a href="/{name}">{name}</a> ' for name in ("news", "sport", "weather"))
+    with_menu = html.replace("<article>", f"<nav>{menu}</nav><article>", 1)
+    assert cleaner.Cleaner().clean_html(with_menu).text.count(BODY[0]) == 1
+
+
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
     posts = "".join(
         f'<section><article><h2>Post {n}</h2><div class="entry-content"><p>{text}</p></div>'

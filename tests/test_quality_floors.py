@@ -27,7 +27,7 @@ FLOORS = {
     ("cleaneval", "article-text"): 0.873,
     ("cleaneval", "page-text"): 0.884,
     ("zyte", "html"): 0.967,
-    ("mozilla", "html"): 0.935,
+    ("mozilla", "html"): 0.947,
     ("cleaneval", "html"): 0.887,
 }
 
