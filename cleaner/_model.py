@@ -27,6 +27,10 @@ class Block:
     """The whole block is one link."""
     link_internal: bool | None = None
     """For ``is_link`` blocks: does the link point to the page's own site?"""
+    links: int = 0
+    """How many different link targets the block has."""
+    links_only: bool = False
+    """Every letter and digit of the block is link text (a menu row when ``links`` > 1)."""
     classes: tuple[str, ...] = ()
     """class/id tokens of the source element and its near ancestors (lowercased)."""
     from_html: bool = False

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 
 import cleaner
 from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
+from cleaner.html._blocks import body_blocks
 from cleaner.html._chunks import join_chunks
 from cleaner.html._dump import baseline_blocks
 from cleaner.rules._select import CompiledSelector, compile_selectors
@@ -287,6 +289,22 @@ def test_block_kinds_levels_and_links() -> None:
     assert not any("](" in text or "[" in text for text in blocks)
 
 
+def test_link_rows_are_told_from_sentences_with_links() -> None:
+    """A row of links with only separators between them is a menu; the link count and the
+    links-only flag let rules tell it from a sentence citing several pages."""
+    body = etree.fromstring(
+        '<body><p><ref target="/archive">Archive</ref> | <ref target="/letters">Letters</ref>'
+        ' | <ref target="/map">Site map</ref></p>'
+        '<p>Fares come from <ref target="/report">the report</ref>, '
+        '<ref target="/census">the census</ref> and <ref target="/survey">a survey</ref>.</p>'
+        '<p><ref target="/lighthouse">Lighthouse Reopens After Long Repairs</ref></p></body>'
+    )
+    menu, sentence, teaser = body_blocks(body, "https://ledger.example/news/ferry")
+    assert (menu.links, menu.links_only, menu.is_link) == (3, True, False)
+    assert (sentence.links, sentence.links_only) == (3, False)
+    assert (teaser.links, teaser.links_only, teaser.is_link) == (1, True, True)
+
+
 def test_blocks_carry_the_class_and_id_tokens_of_their_source_element() -> None:
     body = (
         '<div id="story" class="Article-Body">'
@@ -353,6 +371,19 @@ def test_the_baseline_fallback_reads_lines_and_leaves_out_form_controls() -> Non
     )
     blocks = baseline_blocks(lxml_html.document_fromstring(html), None)
     assert [b.text for b in blocks] == BODY
+
+
+def test_a_bare_page_keeps_what_extraction_leaves_out() -> None:
+    # No links, so no site around the text: the paragraph printed twice is the page's text
+    # twice (trafilatura drops a paragraph repeating the one before it; the baseline keeps it).
+    lines = "\n".join(f"<p>{text}</p>" for text in (BODY[0], BODY[0], BODY[1]))
+    html = page(f"<article>\n<h1>{TITLE}</h1>\n{lines}\n</article>")
+    text = cleaner.Cleaner().clean_html(html).text
+    assert text.count(BODY[0]) == 2 and BODY[1] in text
+    # With a menu around it, the page is a site's page: what extraction leaves out stays out.
+    menu = "".join(f'<a href="/{name}">{name}</a> ' for name in ("news", "sport", "weather"))
+    with_menu = html.replace("<article>", f"<nav>{menu}</nav><article>", 1)
+    assert cleaner.Cleaner().clean_html(with_menu).text.count(BODY[0]) == 1
 
 
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
@@ -584,3 +615,14 @@ def test_time_limit_raises_clean_timeout_and_restores_the_signal_handler() -> No
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
     assert extract_page(html, url=None, selectors=(), time_limit=60).blocks
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+
+
+def test_block_edges_inside_an_item_separate_words() -> None:
+    """A list item holding a heading and a paragraph reads as words with spaces between,
+    however the markup runs on ("Tide tables" + "Printed daily" is not "tablesPrinted")."""
+    body = etree.fromstring(
+        '<body><list><item><head rend="h3">Tide tables</head><p>Printed daily at the quay.</p>'
+        '<ref target="/tides">More about tides</ref></item></list></body>'
+    )
+    (item,) = body_blocks(body, None)
+    assert item.text == "Tide tables Printed daily at the quay. More about tides"

@@ -27,8 +27,8 @@ FLOORS = {
     ("cleaneval", "article-text"): 0.873,
     ("cleaneval", "page-text"): 0.884,
     ("zyte", "html"): 0.967,
-    ("mozilla", "html"): 0.935,
-    ("cleaneval", "html"): 0.885,
+    ("mozilla", "html"): 0.947,
+    ("cleaneval", "html"): 0.887,
 }
 
 

@@ -26,6 +26,9 @@ LAYOUT_CELL_WORDS = 25
 """A table cell with line breaks and at least this many words holds text, not data."""
 _OWN_BLOCKS_IN_ITEM = frozenset({"list", "table"})
 """In a list item these stand on their own; anything else (code, a heading) is the item's text."""
+_BREAKING = _CONTAINED_BLOCKS | {"item", "row", "cell"}
+"""Block elements inside a block's inline text (a heading and a paragraph in a list item):
+their edges separate words as a line break would, without starting a new line."""
 _SKIPPED = frozenset({"lb", "br", "graphic", "img"})
 _HTML_TAGS = {
     "h1": "head",
@@ -80,6 +83,11 @@ class _Line:
             self.targets.append(target or "")
         elif not self.plain_words and _ALNUM.search(text):
             self.plain_words = True
+
+    def space(self) -> None:
+        """Words on either side of a block edge are two words, however the markup runs on."""
+        self.joined = None
+        self.pieces.append(" ")
 
     @property
     def text(self) -> str:
@@ -265,7 +273,12 @@ def _inline(
             link = child.get("target") or child.get("href")
             _inline(child, lines, link or target, skip)  # <a name=...> is no link
         elif tag and tag not in skip:
+            edge = tag in _BREAKING
+            if edge:
+                lines[-1].space()
             _inline(child, lines, target, skip)
+            if edge:
+                lines[-1].space()
         lines[-1].add(child.tail, target)
 
 
@@ -284,6 +297,8 @@ def _block(lines: Sequence[_Line], kind: BlockKind, site: str | None, level: int
         link_density=min(1.0, link_chars / _chars(text)) if link_chars else 0.0,
         is_link=is_link,
         link_internal=link_internal(next(iter(targets)), site) if is_link else None,
+        links=len(targets),
+        links_only=bool(targets) and not plain,
         from_html=True,
     )
 

@@ -86,20 +86,26 @@ def _main_blocks(root: lxml_html.HtmlElement, url: str | None) -> list[Block]:
     """The main content's blocks: trafilatura in recall mode, or, when that takes a small part
     of a page that is nearly all text (few links), its balanced mode (whose own fallbacks,
     justext among them, reach text in layouts without article markup: old table pages), or,
-    failing that, trafilatura's baseline."""
+    failing that, trafilatura's baseline; on a bare page (next to no links) the baseline also
+    when it finds clearly more than recall mode."""
     blocks = _blocks_of(_extract(root, recall=True), url)
     taken = _block_chars(blocks)
     page = page_text_chars(root)
-    if taken >= FALLBACK_BELOW * page or link_text_chars(root) > FALLBACK_MAX_LINKS * page:
-        return blocks
-    other = _blocks_of(_extract(root, recall=False), url)
-    found = _block_chars(other)
-    if found > FALLBACK_GAIN * taken and found >= FALLBACK_COVER * page and not _repetitive(other):
-        return other
-    dump = baseline_blocks(root, url)
-    found = _block_chars(dump)
-    if found > FALLBACK_GAIN * taken and found >= DUMP_COVER * page and not _repetitive(dump):
-        return dump
+    if taken * BARE_GAIN >= page:
+        return blocks  # nothing else could find clearly more
+    links = link_text_chars(root)
+    dump: list[Block] | None = None
+    if taken < FALLBACK_BELOW * page and links <= FALLBACK_MAX_LINKS * page:
+        other = _blocks_of(_extract(root, recall=False), url)
+        if _finds_more(other, taken, FALLBACK_GAIN, FALLBACK_COVER * page):
+            return other
+        dump = baseline_blocks(root, url)
+        if _finds_more(dump, taken, FALLBACK_GAIN, DUMP_COVER * page):
+            return dump
+    if links <= BARE_MAX_LINKS * page:
+        dump = baseline_blocks(root, url) if dump is None else dump
+        if _finds_more(dump, taken, BARE_GAIN):
+            return dump
     return blocks
 
 
@@ -114,6 +120,12 @@ FALLBACK_COVER = 0.6
 """...covering at least this share of the page's text (the page is the article)..."""
 FALLBACK_MAX_REPEATS = 0.5
 """...without this share of its blocks being repeats (a dump of hidden metadata and teasers)."""
+BARE_MAX_LINKS = 0.02
+"""A page whose link text is at most this share of its text is bare: no menus, teasers or
+footers around it (they are links), so what the extractor leaves out is text too (a repeated
+paragraph, a block outside its article markup)..."""
+BARE_GAIN = 1.3
+"""...and there the baseline is taken when it finds at least this many times as much text."""
 DUMP_COVER = 0.7
 """When the balanced extraction does not qualify, trafilatura's baseline (the page's article
 element, paragraphs or whole text) is taken on the same terms, covering at least this share."""
@@ -125,6 +137,13 @@ def _blocks_of(body: etree._Element | None, url: str | None) -> list[Block]:
 
 def _block_chars(blocks: Sequence[Block]) -> int:
     return sum(len(b.text) for b in blocks)
+
+
+def _finds_more(blocks: Sequence[Block], taken: int, gain: float, cover: float = 0) -> bool:
+    """The other extraction has ``gain`` times the text recall mode took, at least ``cover``
+    characters of it, and is not mostly repeats."""
+    found = _block_chars(blocks)
+    return found > gain * taken and found >= cover and not _repetitive(blocks)
 
 
 def _repetitive(blocks: Sequence[Block]) -> bool:

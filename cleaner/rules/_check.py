@@ -108,6 +108,8 @@ def _html_block(element: lxml_html.HtmlElement) -> Block:
     links = element.xpath("self::a|.//a")
     link_text = " ".join(" ".join(a.text_content().split()) for a in links)
     is_link = bool(links) and link_text == words
+    targets = {a.get("href") or "" for a in links}
+    alnum = [c for c in words if c.isalnum()]
     kind: BlockKind = "li" if element.tag == "li" else "h" if element.tag in ("h2", "h3", "h4") else "p"
     return Block(
         words,
@@ -115,6 +117,8 @@ def _html_block(element: lxml_html.HtmlElement) -> Block:
         link_density=len(link_text) / len(words) if words else 0.0,
         is_link=is_link,
         link_internal=link_internal(links[0].get("href") or "", None) if is_link else None,
+        links=len(targets),
+        links_only=bool(links) and alnum == [c for c in link_text if c.isalnum()],
         from_html=True,
     )
 

@@ -125,6 +125,18 @@ def _link_candidate(block: Block, s: Shape, params: Params) -> bool:
     )
 
 
+def _link_row_candidate(block: Block, s: Shape, params: Params) -> bool:
+    """(HTML) Several links and no word outside them, only separators between (``Archive |
+    Contact | Site map``): a menu or footer bar. A sentence that cites several links has words
+    of its own; a list of references gives each link its own item."""
+    return block.from_html and block.links_only and block.links >= int(params.get("min_links", 3))
+
+
+def _always(view: View, k: int, params: Params) -> bool:
+    """No context needed: a menu bar is one wherever it stands."""
+    return True
+
+
 _CODE_CHARS = frozenset("{}();=<>[]|\\/_$#")
 
 
@@ -249,6 +261,7 @@ def _link_list(view: View, params: Params) -> set[int]:
 BLOCK_DETECTORS: dict[str, BlockDetector] = {
     "headline-among-body": BlockDetector(_headline_candidate, _teaser_check),
     "link-among-body": BlockDetector(_link_candidate, _between_body),
+    "link-row": BlockDetector(_link_row_candidate, _always),
 }
 DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "page-chrome": _page_chrome,
