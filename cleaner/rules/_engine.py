@@ -9,7 +9,6 @@ pass then looks only at the candidate blocks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
@@ -40,11 +39,9 @@ class RuleEngine:
         detect = self._candidates(blocks, shapes)
         candidates = sorted({i for i, found in enumerate(hits) if found}.union(detect))
         verdicts: list[Verdict] = [KEEP] * len(blocks)
-        shared: dict[str, Any] = {}  # per-document caches detectors keep across passes
         while True:
             active = [i for i, v in enumerate(verdicts) if v.keep]
-            view = View([blocks[i] for i in active], [shapes[i] for i in active],
-                        {"stem-cache": shared.setdefault("stem-cache", {})})
+            view = View([blocks[i] for i in active], [shapes[i] for i in active])
             position = {i: k for k, i in enumerate(active)}
             dropped: dict[int, Verdict] = {}
             for i in candidates:
