@@ -82,7 +82,7 @@ def _teaser_check(view: View, k: int, params: Params) -> bool:
     max_overlap = float(params.get("max_overlap", 0.0))
     if max_overlap <= 0 or _CJK.search(text):
         return False  # CJK words are not space-separated: no stems to compare
-    return _overlap(view, k) < max_overlap
+    return _off_topic(view, k, max_overlap)
 
 
 _STEM = re.compile(r"(?!\d+(?!\w))(\w{4,5})\w*")
@@ -98,20 +98,28 @@ def _stems(text: str) -> set[str]:
     return set(_STEM.findall(text.lower()))
 
 
-def _overlap(view: View, k: int) -> float:
-    """Share of block k's content words that occur in the rest of the document.
+def _off_topic(view: View, k: int, max_overlap: float) -> bool:
+    """Fewer than ``max_overlap`` of block k's content words occur in the rest of the document.
 
     Each stem of block k is looked up in the others' lower-cased text by a substring search,
     each hit then tested for being that word's stem: stemming every block of the document
-    instead cost more than the rest of judging it."""
+    instead cost more than the rest of judging it. The look-ups stop once enough stems are
+    shared (most candidates share their words with the article): a stem that is not shared
+    costs a search through the whole document."""
     mine = _stems(view.blocks[k].text)
     if not mine:
-        return 1.0
+        return 1.0 < max_overlap
     lows: list[str] | None = view.memo.get("lows")
     if lows is None:
         lows = view.memo["lows"] = [block.text.lower() for block in view.blocks]
     others = "\n".join(lows[:k] + lows[k + 1 :])
-    return sum(1 for stem in mine if _has_stem(others, stem)) / len(mine)
+    shared = 0
+    for stem in mine:
+        if _has_stem(others, stem):
+            shared += 1
+            if shared / len(mine) >= max_overlap:
+                return False
+    return shared / len(mine) < max_overlap
 
 
 def _has_stem(text: str, stem: str) -> bool:
