@@ -151,10 +151,13 @@ def test_long_blocks_find_what_looking_for_every_key_finds(monkeypatch: pytest.M
     words = [len(t.split()) for t in texts]
     got = [list(h) for h in matcher.scan(texts, lows, words)]
     alone = [list(matcher.scan([t], [low], [w])[0]) for t, low, w in zip(texts, lows, words)]
+    monkeypatch.setattr(_match, "_MAX_FAR_KEYS", 0)
+    too_many_keys = TextMatcher(matcher.rules)
+    always = [list(h) for h in too_many_keys.scan(texts, lows, words)]
     monkeypatch.setattr(_match, "_LONG", 10**9)
     every_key = [list(h) for h in matcher.scan(texts, lows, words)]
     assert any(got)
-    assert got == every_key == alone
+    assert got == every_key == alone == always
 
 
 def _phrase_rules_by_definition(matcher: TextMatcher, text: str) -> set[int]:

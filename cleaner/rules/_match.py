@@ -34,6 +34,9 @@ _HEAD = "\x02"
 _LONG = 45
 """Blocks of more words are searched only for the keys of rules that reach such lengths (with
 the shipped rules: a few rules, whose keys few documents hold) before the automaton."""
+_MAX_FAR_KEYS = 10_000
+"""More keys than this make RE2's search slower than the automaton (its DFA outgrows its
+memory): long blocks are then always scanned."""
 
 
 def normalize(text: str) -> str:
@@ -168,6 +171,8 @@ class TextMatcher:
                or any(self._limits[k] > words for k in patterns)]
         if not far:
             return None
+        if len(far) > _MAX_FAR_KEYS:
+            far = [""]  # the empty key shows in any text
         options = re2.Options()
         options.log_errors = False
         options.max_mem = _OPTIONS.max_mem
