@@ -18,7 +18,7 @@ from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
 from .rules._select import CompiledSelector, compile_selectors
-from .rules._shape import shape, title_like
+from .rules._shape import Shape, shape, title_like
 
 RuleSource = str | Path | Rule
 
@@ -112,8 +112,9 @@ class Cleaner:
     ) -> Cleaned:
         """Judge already segmented blocks (from text or from a web page)."""
         blocks = tuple(blocks)
-        verdicts = tuple(self._engine.judge(blocks, host_of(url)))
-        title_index = _find_title(blocks, verdicts) if find_title else None
+        shapes = [shape(b) for b in blocks]
+        verdicts = tuple(self._engine.judge(blocks, host_of(url), shapes))
+        title_index = _find_title(blocks, verdicts, shapes) if find_title else None
         title = blocks[title_index].text if title_index is not None else None
         return Cleaned(blocks, verdicts, title=title, title_index=title_index)
 
@@ -147,14 +148,14 @@ def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str
     return out
 
 
-def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict]) -> int | None:
+def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict],
+                shapes: Sequence[Shape]) -> int | None:
     """The first kept block, when it is shaped like a headline and body follows it."""
-    kept = [i for i, v in enumerate(verdicts) if v.keep]
-    if len(kept) < 2:
+    kept = (i for i, v in enumerate(verdicts) if v.keep)
+    first = next(kept, None)
+    if first is None or next(kept, None) is None:
         return None
-    first = kept[0]
     block = blocks[first]
-    if block.kind != "p" or not title_like(shape(block), block.text):
+    if block.kind != "p" or not title_like(shapes[first], block.text):
         return None
     return first
-

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import cleaner
+from cleaner._model import Block
+from cleaner.rules._detectors import View, _off_topic, _stems
+from cleaner.rules._shape import shape
 
 MENU = ["Home", "News", "Sport", "Weather", "Business", "Culture", "Opinion", "Podcasts",
         "Newsletters", "Log in", "Subscribe", "Search"]
@@ -40,3 +48,30 @@ def test_comments_header_before_most_of_the_prose_does_not_cut() -> None:
 def test_without_an_end_marker_trailing_prose_stays() -> None:
     result = clean(MENU + ARTICLE + COMMENTS + FOOTER)
     assert result.text.split("\n\n") == ARTICLE + COMMENTS
+
+
+# The teaser detector's off-topic test looks stems up by substring search and stops once it
+# knows; it must decide exactly as counting every block's stems does (numbers, underscores,
+# short words, non-ASCII case folding).
+_PIECES = ["ferry", "ferries", "fer", "12345", "12345ab", "ab_cd", "with", "without", "İstanbul",
+           "ΣΟΦΟΣ", "σοφος", "straße", "²³⁴⁵", "٣٣٣٣", "-", " ", "\n", ". "]
+
+
+def _overlap_by_counting(view: View, k: int) -> float:
+    counts: Counter[str] = Counter()
+    for block in view.blocks:
+        counts.update(_stems(block.text))
+    mine = _stems(view.blocks[k].text)
+    return sum(1 for w in mine if counts[w] > 1) / len(mine) if mine else 1.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8), min_size=1, max_size=5),
+       st.data())
+def test_off_topic_is_decided_as_by_counting_every_blocks_stems(pieces: list[list[str]],
+                                                                  data: st.DataObject) -> None:
+    blocks = [Block("".join(p)) for p in pieces]
+    view = View(blocks, [shape(b) for b in blocks])
+    k = data.draw(st.integers(0, len(blocks) - 1))
+    max_overlap = data.draw(st.sampled_from([0.01, 0.2, 1 / 3, 0.5, 1.0, 1.5]))
+    assert _off_topic(view, k, max_overlap) == (_overlap_by_counting(view, k) < max_overlap)

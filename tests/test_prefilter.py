@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner
+from cleaner.rules import _match
 from cleaner.rules._match import (
     _OPTIONS,
     TextMatcher,
@@ -137,12 +138,36 @@ def test_document_scan_equals_block_by_block() -> None:
     assert not any(skipped)
 
 
+def test_long_blocks_find_what_looking_for_every_key_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of more than ``_LONG`` words are scanned only when a key that counts at their
+    length shows; the hits are those of scanning them always, and do not depend on whether a
+    neighbour shows such a key."""
+    matcher = cleaner.Cleaner()._engine.matcher
+    filler = " ".join(["word"] * _match._LONG)
+    pieces = [e for r in matcher.rules for e in (*r.examples_drop, *r.examples_keep)]
+    pieces += [p for r in matcher.rules for p in r.phrases[:3]]
+    texts = [f"{filler} {p}" for p in pieces] + [f"{p} {filler}" for p in pieces]
+    lows = [normalize(t) for t in texts]
+    words = [len(t.split()) for t in texts]
+    got = [list(h) for h in matcher.scan(texts, lows, words)]
+    alone = [list(matcher.scan([t], [low], [w])[0]) for t, low, w in zip(texts, lows, words)]
+    monkeypatch.setattr(_match, "_MAX_FAR_KEYS", 0)
+    too_many_keys = TextMatcher(matcher.rules)
+    always = [list(h) for h in too_many_keys.scan(texts, lows, words)]
+    monkeypatch.setattr(_match, "_LONG", 10**9)
+    every_key = [list(h) for h in matcher.scan(texts, lows, words)]
+    assert any(got)
+    assert got == every_key == alone == always
+
+
 def _phrase_rules_by_definition(matcher: TextMatcher, text: str) -> set[int]:
     """Which phrase rules match ``text``, straight from their definition, one phrase at a time."""
     low = normalize(text)
     lead = _lead(low)
     out = set()
     for index, rule in enumerate(matcher.rules):
+        if rule.max_words and len(text.split()) > rule.max_words:
+            continue
         for phrase in rule.phrases:
             if rule.match == "whole":
                 if whole_form(phrase) == whole_form(text):
@@ -164,6 +189,7 @@ def test_phrase_hits_follow_their_definition() -> None:
     # every phrase inside a longer word, and after a word: hits only where boundaries allow
     texts += [f"un{p}ed" for r in matcher.rules for p in r.phrases[:3]]
     texts += [f"And {p}" for r in matcher.rules for p in r.phrases[:3]]
+    texts += [f"{p} {'and so on ' * r.max_words}" for r in matcher.rules for p in r.phrases[:3]]
     for text in texts:
         got = {h.rule for h in matcher.hits(text, len(text.split()))
                if matcher.rules[h.rule].phrases}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,11 +82,15 @@ def _teaser_check(view: View, k: int, params: Params) -> bool:
     max_overlap = float(params.get("max_overlap", 0.0))
     if max_overlap <= 0 or _CJK.search(text):
         return False  # CJK words are not space-separated: no stems to compare
-    return _overlap(view, k) < max_overlap
+    return _off_topic(view, k, max_overlap)
 
 
 _STEM = re.compile(r"(?!\d+(?!\w))(\w{4,5})\w*")
-"""A word of four letters or more that is not a number; the group is its first five letters."""
+"""A word of four letters or more that is not a number; the group is its first five letters.
+It only ever matches at the start of a word: where it fails at a word's start (a number, a
+word of three letters or fewer), it fails inside that word too."""
+_STEM_HERE = re.compile(r"(?<!\w)" + _STEM.pattern)
+"""``_STEM`` at a given position that starts a word (``match(text, pos)`` sees behind pos)."""
 
 
 def _stems(text: str) -> set[str]:
@@ -95,22 +98,39 @@ def _stems(text: str) -> set[str]:
     return set(_STEM.findall(text.lower()))
 
 
-def _overlap(view: View, k: int) -> float:
-    """Share of block k's content words that occur in the rest of the document."""
-    counts: Counter[str] | None = view.memo.get("stems")
-    if counts is None:
-        cache: dict[str, set[str]] = view.memo.setdefault("stem-cache", {})
-        counts = Counter()
-        for block in view.blocks:
-            stems = cache.get(block.text)
-            if stems is None:
-                stems = cache[block.text] = _stems(block.text)
-            counts.update(stems)
-        view.memo["stems"] = counts
+def _off_topic(view: View, k: int, max_overlap: float) -> bool:
+    """Fewer than ``max_overlap`` of block k's content words occur in the rest of the document.
+
+    Each stem of block k is looked up in the others' lower-cased text by a substring search,
+    each hit then tested for being that word's stem: stemming every block of the document
+    instead cost more than the rest of judging it. The look-ups stop once enough stems are
+    shared (most candidates share their words with the article): a stem that is not shared
+    costs a search through the whole document."""
     mine = _stems(view.blocks[k].text)
     if not mine:
-        return 1.0
-    return sum(1 for w in mine if counts[w] > 1) / len(mine)
+        return 1.0 < max_overlap
+    lows: list[str] | None = view.memo.get("lows")
+    if lows is None:
+        lows = view.memo["lows"] = [block.text.lower() for block in view.blocks]
+    others = "\n".join(lows[:k] + lows[k + 1 :])
+    shared = 0
+    for stem in mine:
+        if _has_stem(others, stem):
+            shared += 1
+            if shared / len(mine) >= max_overlap:
+                return False
+    return shared / len(mine) < max_overlap
+
+
+def _has_stem(text: str, stem: str) -> bool:
+    """Some word of ``text`` (lower-cased, blocks joined by line breaks) has this stem."""
+    at = text.find(stem)
+    while at >= 0:
+        m = _STEM_HERE.match(text, at)
+        if m is not None and m.group(1) == stem:
+            return True
+        at = text.find(stem, at + 1)
+    return False
 
 
 def _link_candidate(block: Block, s: Shape, params: Params) -> bool:

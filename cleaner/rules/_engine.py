@@ -9,7 +9,6 @@ pass then looks only at the candidate blocks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
@@ -34,17 +33,19 @@ class RuleEngine:
         limits = [r.max_words for r in self.text_rules]
         self._word_limit = 0 if (not limits or 0 in limits) else max(limits)
 
-    def judge(self, blocks: Sequence[Block], host: str | None = None) -> list[Verdict]:
-        shapes = [shape(b) for b in blocks]
+    def judge(self, blocks: Sequence[Block], host: str | None = None,
+              shapes: Sequence[Shape] | None = None) -> list[Verdict]:
+        """One verdict per block. ``shapes`` are the blocks' shapes when the caller needs them
+        too (computed here otherwise)."""
+        if shapes is None:
+            shapes = [shape(b) for b in blocks]
         hits = self._hits(blocks, shapes)
         detect = self._candidates(blocks, shapes)
         candidates = sorted({i for i, found in enumerate(hits) if found}.union(detect))
         verdicts: list[Verdict] = [KEEP] * len(blocks)
-        shared: dict[str, Any] = {}  # per-document caches detectors keep across passes
         while True:
             active = [i for i, v in enumerate(verdicts) if v.keep]
-            view = View([blocks[i] for i in active], [shapes[i] for i in active],
-                        {"stem-cache": shared.setdefault("stem-cache", {})})
+            view = View([blocks[i] for i in active], [shapes[i] for i in active])
             position = {i: k for k, i in enumerate(active)}
             dropped: dict[int, Verdict] = {}
             for i in candidates:
@@ -61,12 +62,12 @@ class RuleEngine:
             for i, verdict in dropped.items():
                 verdicts[i] = verdict
 
-    def _hits(self, blocks: Sequence[Block], shapes: list[Shape]) -> list[Sequence[Hit]]:
+    def _hits(self, blocks: Sequence[Block], shapes: Sequence[Shape]) -> list[Sequence[Hit]]:
         limit = self._word_limit
         lows = [None if limit and s.words > limit else s.low for s in shapes]
         return self.matcher.scan([b.text for b in blocks], lows, [s.words for s in shapes])
 
-    def _candidates(self, blocks: Sequence[Block], shapes: list[Shape]) -> dict[int, list[Rule]]:
+    def _candidates(self, blocks: Sequence[Block], shapes: Sequence[Shape]) -> dict[int, list[Rule]]:
         """The block rules each block is a candidate of (blocks with none left out)."""
         found: dict[int, list[Rule]] = {}
         for rule in self.block_rules:

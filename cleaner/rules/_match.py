@@ -31,6 +31,12 @@ _OPTIONS.max_mem = 64 << 20
 _UNLIMITED = 1 << 30
 _HEAD = "\x02"
 """Marks where a block's opening starts in the second scan (never in normalized text)."""
+_LONG = 45
+"""Blocks of more words are searched only for the keys of rules that reach such lengths (with
+the shipped rules: a few rules, whose keys few documents hold) before the automaton."""
+_MAX_FAR_KEYS = 10_000
+"""More keys than this make RE2's search slower than the automaton (its DFA outgrows its
+memory): long blocks are then always scanned."""
 
 
 def normalize(text: str) -> str:
@@ -94,8 +100,8 @@ _NO_HITS: tuple[Hit, ...] = ()
 
 
 class TextMatcher:
-    """Finds, for every block of a document, each phrase/pattern rule that matches it (before
-    position gates).
+    """Finds, for every block of a document, each phrase/pattern rule that matches it and whose
+    ``max_words`` it does not exceed (before position gates).
 
     A document is scanned as a whole, twice, by two Aho-Corasick automata: one over the blocks'
     normalized texts (phrases matched anywhere, and the patterns' ``anywhere`` triggers, see
@@ -103,6 +109,10 @@ class TextMatcher:
     or digit: phrases matched at the start, and ``lead`` triggers). A pattern then runs only on
     the blocks that show one of its triggers; the few patterns with no usable trigger first run
     as one RE2 set over the whole document. Whole-block phrases are one dictionary lookup.
+
+    The first automaton runs over blocks of more than ``_LONG`` words only when one RE2 search
+    over them finds a key of a rule that reaches that far (``_far_keys``): those blocks are the
+    body paragraphs, half of the text, and the automaton is the slowest part of the scan.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -110,6 +120,8 @@ class TextMatcher:
         self._whole: dict[str, list[int]] = {}
         self._patterns: list[tuple[int, re2._Regexp, Any]] = []
         self._limits: list[int] = []
+        self._reach = [rule.max_words or _UNLIMITED for rule in self.rules]
+        """The most words a block can have for each rule's phrases to count in it."""
         anywhere: dict[str, tuple[list[tuple[int, int]], set[int]]] = {}
         heads: dict[str, tuple[list[tuple[int, int]], set[int]]] = {}
         always: list[int] = []
@@ -139,6 +151,7 @@ class TextMatcher:
         self._lead_digit = tuple(sorted(digit))
         self._lead_end = tuple(sorted(end))
         self._anywhere = _automaton(anywhere)
+        self._far_keys = self._keys_beyond(anywhere, _LONG)
         self._heads = _automaton({_HEAD + key: value for key, value in heads.items()})
         self._head_span = max((len(k) for k in heads), default=0)
         """How much of a block's opening the second scan needs to see."""
@@ -147,6 +160,23 @@ class TextMatcher:
         self._always = always
         self._always_reach = max((self._limits[k] for k in always), default=0)
         self._document_patterns = self._document_set(always)
+
+    def _keys_beyond(self, keys: dict[str, tuple[list[tuple[int, int]], set[int]]],
+                     words: int) -> Any:
+        """One RE2 search for the keys of ``keys`` that count in a block of more than ``words``
+        words (a phrase of a rule with a greater ``max_words``, a trigger of such a pattern), or
+        None when there are none."""
+        far = [key for key, (entries, patterns) in keys.items()
+               if any(self._reach[index] > words for index, _ in entries)
+               or any(self._limits[k] > words for k in patterns)]
+        if not far:
+            return None
+        if len(far) > _MAX_FAR_KEYS:
+            far = [""]  # the empty key shows in any text
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = _OPTIONS.max_mem
+        return re2.compile("|".join(re2.escape(key) for key in sorted(far)), options)
 
     def _document_set(self, always: list[int]) -> re2.Set | None:
         """One RE2 set of the patterns with no trigger, in multi-line mode, to run once over a
@@ -187,7 +217,9 @@ class TextMatcher:
                     stop -= 1
                 rules = whole.get(low[lead:stop])
                 if rules:
-                    found[i] = [Hit(r, None) for r in rules]
+                    hits = [Hit(r, None) for r in rules if words[i] <= self._reach[r]]
+                    if hits:
+                        found[i] = hits
             if lead == len(low):
                 if self._lead_end:
                     candidates.setdefault(i, set()).update(self._lead_end)
@@ -198,8 +230,9 @@ class TextMatcher:
             pieces.append(low)
             opening.append(low[lead : lead + span])
         if order:
-            self._scan_all(self._anywhere, pieces, order, None, lows, found, candidates)
-            self._scan_all(self._heads, opening, order, leads, lows, found, candidates)
+            near, near_order = self._worth_scanning(pieces, order, words)
+            self._scan_all(self._anywhere, near, near_order, None, lows, words, found, candidates)
+            self._scan_all(self._heads, opening, order, leads, lows, words, found, candidates)
             self._triggerless(texts, words, order, candidates)
             for i, picked in candidates.items():
                 self._run_patterns(texts[i], words[i], picked, found, i)
@@ -210,8 +243,19 @@ class TextMatcher:
             out[i] = hits
         return out
 
+    def _worth_scanning(self, pieces: list[str], order: list[int],
+                        words: Sequence[int]) -> tuple[list[str], list[int]]:
+        """The pieces (and their blocks) the first automaton must scan: all of them, unless
+        the long blocks hold no key that counts in them."""
+        near = [j for j, i in enumerate(order) if words[i] <= _LONG]
+        if len(near) < len(order):
+            far = "\n".join(pieces[j] for j, i in enumerate(order) if words[i] > _LONG)
+            if self._far_keys is None or not self._far_keys.search(far):
+                return [pieces[j] for j in near], [order[j] for j in near]
+        return pieces, order
+
     def _scan_all(self, automaton: Any, pieces: list[str], order: list[int],
-                  leads: list[int] | None, lows: Sequence[str | None],
+                  leads: list[int] | None, lows: Sequence[str | None], words: Sequence[int],
                   found: dict[int, list[Hit]], candidates: dict[int, set[int]]) -> None:
         """One automaton over the pieces of all blocks, joined by line breaks (which no
         normalized text holds, so no match spans two blocks). With ``leads``, each piece is a
@@ -231,6 +275,8 @@ class TextMatcher:
                 continue
             low = lows[i] or ""
             for index, length in entries:
+                if words[i] > self._reach[index]:
+                    continue
                 if leads is not None:
                     start = leads[j]
                 else:
