@@ -23,7 +23,7 @@ from typing import Any
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
 from .._errors import CleanerError
-from ._work import Job, LineBlock, Packed, Unit, Worker, weight
+from ._work import Job, Packed, Unit, Worker, cut_to, weight
 
 
 class CompiledRules(WorkerPlugin):
@@ -91,11 +91,9 @@ def _tapered(units: deque[Unit], size: int, workers: int, docs: int) -> Iterator
         part: list[Unit] = []
         got = 0
         while units and len(part) < docs:
-            unit = units.popleft()
-            if isinstance(unit, LineBlock) and got + unit.size > goal:
-                unit, rest = unit.split(goal - got)
-                if rest is not None:
-                    units.appendleft(rest)
+            unit, rest = cut_to(units.popleft(), goal - got)
+            if rest is not None:
+                units.appendleft(rest)
             if part and got + weight(unit) > goal:
                 units.appendleft(unit)
                 break

@@ -34,13 +34,13 @@ from ..sources import Document
 from ..sources.jsonl import JsonLine, parse_line
 from ._work import (
     Job,
-    LineBlock,
     Outcome,
     Packed,
     Packer,
     Task,
     Unit,
     Worker,
+    cut_to,
     outcome,
     timeout_error,
     weight,
@@ -234,8 +234,8 @@ class _Pool:
         if unit is None and not self.exhausted:
             unit = next(units, None)
             self.exhausted = unit is None
-        if isinstance(unit, LineBlock) and unit.size > room:
-            unit, self.rest = unit.split(max(room, 1))
+        if unit is not None:
+            unit, self.rest = cut_to(unit, room)
         return unit
 
     def _collect(self) -> Iterator[list[Done]]:

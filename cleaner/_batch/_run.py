@@ -180,17 +180,11 @@ def _outcomes(units: Iterator[Unit], job: Job,
     inputs = 0
     while inputs < 2 * jobs and (unit := next(units, None)) is not None:
         first.append(unit)
-        inputs += _inputs(unit)
+        inputs += unit.lines.count if isinstance(unit, LineBlock) else 1
     if inputs < 2 * jobs:
         jobs = 1  # a handful of inputs is not worth starting processes for
     settings = PoolSettings(jobs, options.ordered)
     return run_local(itertools.chain(first, units), job, settings)
-
-
-def _inputs(unit: Unit) -> int:
-    """About how many inputs ``unit`` holds (a block of lines: its line breaks), without
-    cutting it apart."""
-    return unit.lines.raw.count(b"\n") + 1 if isinstance(unit, LineBlock) else 1
 
 
 def _progress(enabled: bool) -> Any:

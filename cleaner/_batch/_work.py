@@ -85,6 +85,14 @@ Unit = Task | LineBlock
 """What the planner hands on: one input, or a block of JSONL records."""
 
 
+def cut_to(unit: Unit, room: int) -> tuple[Unit, Unit | None]:
+    """``unit``, a block of lines cut to about ``room`` bytes (at least one line), and what is
+    left of it (if anything)."""
+    if isinstance(unit, LineBlock) and unit.size > room:
+        return unit.split(max(room, 1))
+    return unit, None
+
+
 def weight(unit: Unit) -> int:
     """What a unit counts for when work is cut up: its bytes, and at least 512 (a URL or a file
     named by path costs a task however short its name)."""

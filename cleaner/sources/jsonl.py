@@ -74,6 +74,11 @@ class JsonLines:
     raw: bytes
     fields: RecordFields
 
+    @property
+    def count(self) -> int:
+        """The lines held, blank ones included (the last may lack its newline)."""
+        return self.raw.count(b"\n") + (not self.raw.endswith(b"\n"))
+
     def lines(self) -> Iterator[JsonLine]:
         """The records, in order, each with its line number."""
         raw, number, start, end = self.raw, self.first, 0, len(self.raw)
@@ -226,8 +231,9 @@ class _Cutter:
 
     def _block(self, raw: bytes) -> Iterator[JsonLines]:
         if raw:
-            yield JsonLines(self.label, self.number, raw, self.fields)
-            self.number += raw.count(b"\n") + (not raw.endswith(b"\n"))
+            block = JsonLines(self.label, self.number, raw, self.fields)
+            yield block
+            self.number += block.count
             self.offset += len(raw)
 
     def _error(self, message: str) -> Document:
