@@ -131,10 +131,6 @@ class Outcome:
     """(rule id, category, characters) for each removal."""
     seconds: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
 
 @dataclass(frozen=True, slots=True)
 class Packed:

@@ -105,7 +105,7 @@ def word_count(text: str, tokens: int) -> int:
 def _folded(text: str) -> str | None:
     """``" ".join(text.split())`` without splitting, for text whose only white space is spaces,
     line breaks and no-break spaces (almost all of it); None for other text. Every other
-    white-space character is unprintable: ASCII text is searched for the seven such ASCII ones
+    white-space character is unprintable: ASCII text is searched for the eight such ASCII ones
     (a fast byte search each), other text is checked with one ``isprintable`` pass."""
     if "\n" in text:
         text = text.replace("\n", " ")
