@@ -25,6 +25,15 @@ _PROLOG = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)?", re.IGNORECASE
 )
 _PROLOG_WINDOW = 65536
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement,
+    comment=lxml_html.HtmlComment,
+    pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity,
+)
+"""Every element is a plain ``HtmlElement``, chosen in C. lxml.html's own lookup calls Python for
+each element object made (to give forms, inputs and labels their own classes, which nothing here
+uses); the extractor makes thousands per page."""
 MAX_DEPTH = 255
 """libxml2's nesting limit without ``huge_tree``: deeper markup ends the parse (nothing crashes)."""
 
@@ -49,6 +58,7 @@ def parse_html(text: str, source: str) -> Parsed | None:
         default_doctype=False,
         collect_ids=False,
     )
+    parser.set_element_class_lookup(_LOOKUP)
     try:
         root = lxml_html.document_fromstring(text, parser=parser)
     except etree.ParserError as exc:
