@@ -19,7 +19,7 @@ from cleaner import CleanTimeout, Rule, load_rules
 from cleaner._decode import decode_html
 from cleaner.html import Page, extract_page
 from cleaner.html._blocks import body_blocks
-from cleaner.html._chunks import join_chunks
+from cleaner.html._chunks import first_body, join_chunks
 from cleaner.html._dump import baseline_blocks
 from cleaner.rules._select import CompiledSelector, compile_selectors
 
@@ -384,6 +384,29 @@ def test_a_bare_page_keeps_what_extraction_leaves_out() -> None:
     menu = "".join(f'<a href="/{name}">{name}</a> ' for name in ("news", "sport", "weather"))
     with_menu = html.replace("<article>", f"<nav>{menu}</nav><article>", 1)
     assert cleaner.Cleaner().clean_html(with_menu).text.count(BODY[0]) == 1
+
+
+def test_the_first_body_finder_takes_what_trafilaturas_expression_takes() -> None:
+    from trafilatura.xpaths import BODY_XPATH
+
+    assert first_body is not BODY_XPATH[0], "trafilatura's expression changed shape"
+    # The first match among siblings only, matches nested in matches, every kind of clause,
+    # tags the expression leaves out, and names that only look alike.
+    html = (
+        "<html><body>"
+        '<div class="post">a</div><div class="entry">b</div>'
+        '<section><p class="post-body">p</p><main id="story-article-body">c'
+        '<div itemprop="articleBody">d</div></main><div class="post-text">e</div></section>'
+        '<article id="articleContent"><div class="Post-Body">f</div>'
+        '<div class="wide article__content x">g</div></article>'
+        '<span class="articleText">h</span><div class="entry ">i</div><div class="entryx">j</div>'
+        "</body></html>"
+    )
+    pages = [html, *(p.read_bytes() for p in sorted(FIXTURES.glob("*.html")))]
+    for source in pages:
+        root = lxml_html.document_fromstring(source)
+        assert first_body(root) == BODY_XPATH[0](root)
+    assert [e.text for e in first_body(lxml_html.document_fromstring(html))] == ["a", "c", "d", "g"]
 
 
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
