@@ -99,11 +99,15 @@ class _AttributeTests:
 
     def passing(self, value: str) -> list[tuple[int, _Test]]:
         """The tests whose attribute condition ``value`` meets (their tag is not checked)."""
-        out = [(p, t) for p, t in self.other if t.passes_value(value)]
-        out.extend(self.equals.get(value, ()))
+        out = [(p, t) for p, t in self.other if t.passes_value(value)] if self.other else []
+        exact = self.equals.get(value)
+        if exact:
+            out.extend(exact)
         if self.tokens:
             for token in _WHITESPACE.split(value):
-                out.extend(self.tokens.get(token, ()))
+                named = self.tokens.get(token)
+                if named:
+                    out.extend(named)
         return out
 
 
@@ -133,11 +137,14 @@ def _walk(
         if test.attr is None and test.tag is not None:
             by_tag.setdefault(test.tag, []).append(position)
     for element in root.iter(etree.Element):
-        hits = list(by_tag.get(element.tag, ()))
-        for attr, value in element.items():
+        tag = element.tag
+        hits = by_tag.get(tag, [])
+        for attr in element.keys():  # names only: most elements have no attribute tested
             entry = index.get(attr)
             if entry is not None:
-                hits.extend(p for p, t in entry.passing(value) if t.tag in (None, element.tag))
+                passing = entry.passing(element.get(attr))
+                if passing:
+                    hits = hits + [p for p, t in passing if t.tag is None or t.tag == tag]
         if hits:
             first = found.get(element)
             found[element] = min(hits) if first is None else min(first, *hits)
