@@ -48,6 +48,11 @@ _HTML_TAGS = {
     "a": "ref",
     "br": "lb",
 }
+_NAMES = {
+    name: (name, *(html for html, ours in _HTML_TAGS.items() if ours == name))
+    for name in ("row", "cell")
+}
+"""The tags read as a row or a cell, trafilatura's and HTML's."""
 _ALNUM = re.compile(r"[^\W_]")
 _NO_SPACE_SCRIPTS = "\u2e80"
 """From here on (CJK and after) words are not separated by spaces."""
@@ -206,8 +211,8 @@ def _table(element: etree._Element, site: str | None) -> Iterator[Block]:
 def _own(element: etree._Element, tag: str, owner: str) -> list[etree._Element]:
     """The ``tag`` descendants that belong to ``element`` itself, not to a nested ``owner``."""
     out = []
-    for found in element.iter():
-        if found is element or _tag(found) != tag:
+    for found in element.iter(*_NAMES[tag]):
+        if found is element:
             continue
         parent = found.getparent()
         while parent is not None and parent is not element and _tag(parent) != owner:
@@ -283,12 +288,17 @@ def _inline(
 
 
 def _block(lines: Sequence[_Line], kind: BlockKind, site: str | None, level: int = 0) -> Block:
-    text = " ".join(t for t in (line.text for line in lines) if t)
+    if len(lines) == 1:  # most blocks: one line
+        line = lines[0]
+        text, link_chars, plain = line.text, line.link_chars, line.plain_words
+        targets = set(line.targets)
+    else:
+        text = " ".join(t for t in (line.text for line in lines) if t)
+        link_chars = sum(line.link_chars for line in lines)
+        targets = {t for line in lines for t in line.targets}
+        plain = any(line.plain_words for line in lines)
     if not text:
         return Block("", kind)
-    link_chars = sum(line.link_chars for line in lines)
-    targets = {t for line in lines for t in line.targets}
-    plain = any(line.plain_words for line in lines)
     is_link = len(targets) == 1 and not plain
     return Block(
         text,
