@@ -290,6 +290,19 @@ def test_cluster_reads_json_lines_from_stdin(cluster: str, tmp_path: Path) -> No
     assert remote.stderr.count(b"<stdin>:8: malformed JSON") == 1
 
 
+def test_a_partition_travels_beside_the_task_pickle_not_inside_it() -> None:
+    import pickle
+
+    from cleaner._batch._cluster import Blob
+
+    data = bytes(range(256)) * 4096
+    buffers: list[pickle.PickleBuffer] = []
+    stream = pickle.dumps(Blob(data), protocol=5, buffer_callback=buffers.append)
+    assert len(stream) < 200 and [b.raw().tobytes() for b in buffers] == [data]
+    assert bytes(pickle.loads(stream, buffers=buffers).data) == data
+    assert pickle.loads(pickle.dumps(Blob(data), protocol=4)).data == data  # older protocols: inline
+
+
 def test_partitions_keep_every_record_and_get_smaller_at_the_end(tmp_path: Path) -> None:
     from cleaner._batch import plan, plan_units
     from cleaner._batch._cluster import partitions

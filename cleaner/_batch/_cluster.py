@@ -3,10 +3,10 @@
 Every worker compiles the rules once, when the run registers a worker plugin holding them (the
 plugin also pauses the worker's stack profiler until the run ends). The input is cut into
 partitions as it is read: JSON lines go as blocks of raw lines (cut at newlines, never parsed
-here), other inputs as tasks, and the last partitions are smaller and
-smaller, so the workers run out of work together; each partition is submitted as one task
-(pickled here, so the scheduler relays a blob), which the scheduler hands to whichever worker is
-free (earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code
+here), other inputs as tasks, and the last partitions are smaller and smaller, so the workers
+run out of work together; each partition is submitted as one task (pickled here, into a buffer
+that travels beside the task's own pickle, so the scheduler relays it without unpickling or
+copying it), which the scheduler hands to whichever worker is free (earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code
 as locally and send back one :class:`~cleaner._batch.Packed` per partition: the output bytes a
 local run writes, the errors and the numbers, so this process only writes and adds up. Results
 are fetched in the background as they finish and handed on in partition order (or as they come).
@@ -19,7 +19,7 @@ import pickle
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, SupportsIndex
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 
@@ -63,12 +63,27 @@ def _pause_profiler(worker: Any) -> Any:
     return profiler
 
 
-def clean_partition(plugin: str, payload: bytes) -> Packed:
+class Blob:
+    """Bytes that travel beside a pickle (protocol 5), not inside it: the client, the scheduler
+    and the worker pass the frame on as it is instead of copying it into every message."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes | memoryview) -> None:
+        self.data = data
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        if int(protocol) >= 5:
+            return Blob, (pickle.PickleBuffer(self.data),)
+        return Blob, (bytes(self.data),)
+
+
+def clean_partition(plugin: str, payload: Blob) -> Packed:
     """What a Dask worker runs for one partition (pickled by the client: the scheduler then
     relays one opaque blob instead of unpickling and re-pickling every task in it)."""
     holder: Any = get_worker().plugins[plugin]
     worker: Worker = holder.worker
-    units: list[Unit] = pickle.loads(payload)
+    units: list[Unit] = pickle.loads(payload.data)
     return worker.pack(units)
 
 
@@ -168,7 +183,7 @@ def _stream(client: Any, plugin: str, parts: Iterator[list[Unit]], limit: int,
     flight = _Flight(client, ordered)
     for index, part in enumerate(parts):
         # earlier partitions first: the scheduler runs higher priorities first
-        future = client.submit(clean_partition, plugin, pickle.dumps(part), priority=-index,
+        future = client.submit(clean_partition, plugin, Blob(pickle.dumps(part)), priority=-index,
                                pure=False)
         flight.add(future, index)
         while flight.size >= limit:
