@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,6 +224,36 @@ def test_many_small_partitions_come_back_in_order(cluster: str, tmp_path: Path) 
     assert records == sorted(b"".join(o.output for o in local).splitlines())
 
 
+def test_a_run_pauses_the_workers_profiler_and_starts_it_again(cluster: str) -> None:
+    """The rules plugin stops each worker's stack sampler while it is registered (a run) and
+    starts it again when it is removed; a sampler that was already off stays off."""
+    from distributed import Client
+
+    from cleaner._batch import Job
+    from cleaner._batch._cluster import CompiledRules
+    from cleaner.rules import load_rules
+
+    def _profiling(dask_worker: Any) -> bool:  # a local function: sent by value, not by name
+        return bool(dask_worker.periodic_callbacks["profile"].is_running())
+
+    job = Job(tuple(load_rules(ROOT / "rules" / "detectors.toml")))
+    with Client(cluster, set_as_default=False) as client:
+        assert set(client.run(_profiling).values()) == {True}
+        client.register_plugin(CompiledRules(job), name="test-rules")
+        assert set(client.run(_profiling).values()) == {False}
+        client.unregister_worker_plugin("test-rules")
+        assert set(client.run(_profiling).values()) == {True}
+        first = next(iter(client.nthreads()))
+        client.run(lambda dask_worker: dask_worker.periodic_callbacks["profile"].stop(),
+                   workers=[first])
+        client.register_plugin(CompiledRules(job), name="test-rules")
+        client.unregister_worker_plugin("test-rules")
+        running = client.run(_profiling)
+        client.run(lambda dask_worker: dask_worker.periodic_callbacks["profile"].start(),
+                   workers=[first])
+    assert running[first] is False and set(running.values()) == {True, False}
+
+
 def test_cluster_writes_the_same_folder_as_a_local_run(cluster: str, tmp_path: Path) -> None:
     """``-o DIR``: the workers send each output back under its name; files, JSON lines (cut
     into blocks by the workers) and a resumed run give the same files as a local run."""
@@ -257,6 +288,19 @@ def test_cluster_reads_json_lines_from_stdin(cluster: str, tmp_path: Path) -> No
     assert remote.returncode == local.returncode == 1
     assert remote.stdout == local.stdout and remote.stdout.count(b"\n") == 1200
     assert remote.stderr.count(b"<stdin>:8: malformed JSON") == 1
+
+
+def test_a_partition_travels_beside_the_task_pickle_not_inside_it() -> None:
+    import pickle
+
+    from cleaner._batch._cluster import Blob
+
+    data = bytes(range(256)) * 4096
+    buffers: list[pickle.PickleBuffer] = []
+    stream = pickle.dumps(Blob(data), protocol=5, buffer_callback=buffers.append)
+    assert len(stream) < 200 and [b.raw().tobytes() for b in buffers] == [data]
+    assert bytes(pickle.loads(stream, buffers=buffers).data) == data
+    assert pickle.loads(pickle.dumps(Blob(data), protocol=4)).data == data  # older protocols: inline
 
 
 def test_partitions_keep_every_record_and_get_smaller_at_the_end(tmp_path: Path) -> None:
