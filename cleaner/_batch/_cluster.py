@@ -6,12 +6,12 @@ partitions as it is read: JSON lines go as blocks of raw lines (cut at newlines,
 here), other inputs as tasks, and the last partitions are smaller and smaller, so the workers
 run out of work together; each partition is submitted as one task (pickled here, into a buffer
 that travels beside the task's own pickle, so the scheduler relays it without unpickling or
-copying it), which the scheduler hands to whichever worker is free (earlier partitions first). Workers clean with the same :class:`~cleaner._batch.Worker` code
-as locally and send back one :class:`~cleaner._batch.Packed` per partition: the output bytes a
-local run writes, the errors and the numbers, so this process only writes and adds up. Results
-are fetched in the background as they finish and handed on in partition order (or as they come).
-A bounded number of partitions is in flight, so memory stays flat. Imported only when a run
-names a scheduler."""
+copying it), which the scheduler hands to whichever worker is free (earlier partitions first).
+Workers clean with the same :class:`~cleaner._batch.Worker` code as locally and send back one
+:class:`~cleaner._batch.Packed` per partition: the output bytes a local run writes, the errors
+and the numbers, so this process only writes and adds up. Results are fetched in the background
+as they finish and handed on in partition order (or as they come). A bounded number of
+partitions is in flight, so memory stays flat. Imported only when a run names a scheduler."""
 
 from __future__ import annotations
 
@@ -183,8 +183,8 @@ def _stream(client: Any, plugin: str, parts: Iterator[list[Unit]], limit: int,
     flight = _Flight(client, ordered)
     for index, part in enumerate(parts):
         # earlier partitions first: the scheduler runs higher priorities first
-        future = client.submit(clean_partition, plugin, Blob(pickle.dumps(part)), priority=-index,
-                               pure=False)
+        future = client.submit(clean_partition, plugin, Blob(pickle.dumps(part)),
+                               priority=-index, pure=False)
         flight.add(future, index)
         while flight.size >= limit:
             yield from flight.take()
