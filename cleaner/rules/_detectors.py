@@ -45,7 +45,10 @@ def _between_body(view: View, k: int, params: Params) -> bool:
     return view.body_at(k - 1) and view.body_at(k + 1)
 
 
-_NOT_HEADLINE = re.compile(r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b", re.I)
+_NOT_HEADLINE = re.compile(
+    r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b"
+    r"|[$€£]\s?\d[\d,]*\.\d\d\b",  # a price to the cent: a product or a deal, not a headline
+    re.I)
 
 
 def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
