@@ -72,3 +72,33 @@ def test_rules_compile_on_first_use_once_for_all_threads() -> None:
     assert all(c is compiled[0] for c in compiled)
     text = "Title Of The Story Here\n\nThe first paragraph ends here.\n\nAdvertisement\n\nThe end."
     assert made.clean_text(text).removed and made._compiled() is compiled[0]
+
+
+_BODY = ("The council approved the new timetable on Tuesday after a two-hour debate.\n\n"
+         "Boats will leave every twenty minutes during the morning rush, the operator said.")
+
+
+def test_a_headline_on_the_first_line_is_the_title() -> None:
+    for headline in ("Harbour Council Approves New Ferry Timetable",
+                     "Will the Island Ferry Run Every Twenty Minutes?",
+                     "Stadtrat beschließt neuen Fahrplan für die Inselfähre",
+                     "Le conseil adopte le nouvel horaire du bac de l'île"):
+        result = cleaner.clean_text(f"{headline}\n\n{_BODY}")
+        assert result.title == headline
+        assert headline not in result.text
+
+
+def test_a_first_line_that_is_not_a_headline_stays_in_the_body() -> None:
+    for first in (
+        # a lede without its full stop, longer than headlines run
+        "The harbour council has this morning approved the new ferry timetable that islanders "
+        "and commuters have been asking the operator for since the service was cut three years ago",
+        # two sentences
+        "Residents waited three years for this. Now the ferry runs every twenty minutes!",
+        "Os moradores esperaram três anos por isso. Agora a balsa passa a cada vinte minutos!",
+        # a credit line with a link
+        "Tested by: Jane Doe RRP: £24.99 More info: www.harbourkit.example",
+    ):
+        result = cleaner.clean_text(f"{first}\n\n{_BODY}")
+        assert result.title is None
+        assert result.text.startswith(first)

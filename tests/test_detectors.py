@@ -50,6 +50,26 @@ def test_without_an_end_marker_trailing_prose_stays() -> None:
     assert result.text.split("\n\n") == ARTICLE + COMMENTS
 
 
+def test_a_caption_printed_twice_in_a_page_dump_goes_once() -> None:
+    caption = "The new ferry at the harbour wall on Monday"
+    result = clean(MENU + ARTICLE[:1] + [caption] + ARTICLE[1:3] + [caption] + ARTICLE[3:] + FOOTER)
+    repeated = [r.text for r in result.removed if r.rule_id == "residue.repeated-block"]
+    assert repeated == [caption]
+    assert result.text.split("\n\n") == ARTICLE[:1] + [caption] + ARTICLE[1:]
+
+
+def test_lines_a_page_dump_repeats_through_its_prose_are_its_structure() -> None:
+    # A timetable: the same short lines under every day, more than three times, between prose.
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday"]
+    slots = ["First boat leaves at six", "Last boat leaves at ten"]
+    body: list[str] = []
+    for day, sentence in zip(days, ARTICLE):
+        body += [f"{day} sailings from the island", sentence, *slots]
+    result = clean(MENU + body + COMMENTS[:1] + FOOTER)
+    assert not [r for r in result.removed if r.rule_id == "residue.repeated-block"]
+    assert result.text.split("\n\n").count(slots[0]) == len(days)
+
+
 # The teaser detector's off-topic test looks stems up by substring search and stops once it
 # knows; it must decide exactly as counting every block's stems does (numbers, underscores,
 # short words, non-ASCII case folding).

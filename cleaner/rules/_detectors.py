@@ -8,6 +8,7 @@ at the whole document once per pass and names the positions to drop.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,10 @@ def _between_body(view: View, k: int, params: Params) -> bool:
     return view.body_at(k - 1) and view.body_at(k + 1)
 
 
-_NOT_HEADLINE = re.compile(r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b", re.I)
+_NOT_HEADLINE = re.compile(
+    r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b"
+    r"|[$€£]\s?\d[\d,]*\.\d\d\b",  # a price to the cent: a product or a deal, not a headline
+    re.I)
 
 
 def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
@@ -238,18 +242,29 @@ def _main_region(view: View, params: Params) -> tuple[int, int]:
 
 
 def _repeated_block(view: View, params: Params) -> set[int]:
-    """On a page dump, a block whose exact text (a few words at least) already stood earlier."""
+    """On a page dump, a block whose exact text (a few words at least) already stood earlier.
+
+    With ``max_repeats``, a text that stands more than that many times and recurs inside the
+    run of prose (see ``_main_region``) is kept: it is the article's own structure (the labels of
+    a schedule, a recipe's repeated steps), not a caption or menu printed twice."""
     if params.get("page_dumps_only", True) and not is_page_dump(view, params):
         return set()
+    min_words = int(params.get("min_words", 3))
+    texts = [b.text if s.words >= min_words else None for b, s in zip(view.blocks, view.shapes)]
     seen: set[str] = set()
     repeated = set()
-    min_words = int(params.get("min_words", 3))
-    for k, (block, s) in enumerate(zip(view.blocks, view.shapes)):
-        if s.words < min_words:
+    for k, text in enumerate(texts):
+        if text is None:
             continue
-        if block.text in seen:
+        if text in seen:
             repeated.add(k)
-        seen.add(block.text)
+        seen.add(text)
+    max_repeats = int(params.get("max_repeats", 0))
+    if max_repeats and repeated:
+        start, stop = _main_region(view, params)
+        counts = Counter(texts[k] for k in repeated)  # each text's count less its first
+        repeated = {k for k in repeated
+                    if not (start <= k < stop and counts[texts[k]] >= max_repeats)}
     return repeated
 
 

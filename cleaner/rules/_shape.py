@@ -157,11 +157,22 @@ def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ra
     return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))
 
 
+_TITLE_MAX_WORDS = 24
+"""Headlines run to about fifteen words; past two dozen the first line is a lede or a blurb."""
+_NOT_TITLE = re.compile(
+    r"www\.|https?:|@\w"  # a link or an address: a credit line or a blurb
+    r"|\b[a-zß-öø-ÿ]{3,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"  # a sentence ends inside it
+)
+
+
 def title_like(s: Shape, text: str) -> bool:
-    """Could be the document's own headline: short, one line, not a sentence ending in a stop."""
-    if not 2 <= s.words <= 30 or "\n" in text or len(text) > 250:
+    """Could be the document's own headline: short, one line, not a sentence ending in a stop,
+    not two sentences, no link or address in it."""
+    if not 2 <= s.words <= _TITLE_MAX_WORDS or "\n" in text or len(text) > 250:
         return False
     if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < 5:
         return False
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
-    return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))
+    if end.endswith((".", ",", ";", ":")) and not end.endswith(("...", "…")):
+        return False
+    return _NOT_TITLE.search(text) is None
