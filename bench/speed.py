@@ -3,8 +3,9 @@
     python bench/speed.py [--repeat 3] [--dataset zyte ...] [--limit N]
 
 Corpus: the cached article-text of every dataset (built on first use). One ``Cleaner`` is
-constructed before timing; each system runs over the whole corpus ``--repeat`` times and the best
-CPU time (``time.process_time``, single process) counts. MB = 10**6 bytes of UTF-8 input.
+constructed before timing; the systems take turns over the whole corpus, ``--repeat`` passes
+each, and the best CPU time (``time.process_time``, single process) counts. MB = 10**6 bytes
+of UTF-8 input.
 """
 
 from __future__ import annotations
@@ -32,14 +33,19 @@ def corpus(data_dir: Path, datasets: Sequence[str], limit: int | None, workers: 
     return texts
 
 
-def best_cpu_seconds(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> float:
-    """Smallest CPU time of ``repeat`` passes of ``fn`` over ``texts``."""
-    best = float("inf")
+def best_cpu_seconds(
+    systems: dict[str, Callable[[str], object]], texts: Sequence[str], repeat: int
+) -> dict[str, float]:
+    """Smallest CPU time of ``repeat`` passes of each system over ``texts``. The systems take
+    turns pass by pass, so a change in the machine's load during the run (it is shared) falls
+    on all of them rather than on whichever ran last."""
+    best = dict.fromkeys(systems, float("inf"))
     for _ in range(max(1, repeat)):
-        start = time.process_time()
-        for text in texts:
-            fn(text)
-        best = min(best, time.process_time() - start)
+        for name, fn in systems.items():
+            start = time.process_time()
+            for text in texts:
+                fn(text)
+            best[name] = min(best[name], time.process_time() - start)
     return best
 
 
@@ -71,8 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if inst is not None:
         systems = {"cleaner": inst.clean_text, **systems}
     results: dict[str, float] = {}
-    for name, fn in systems.items():
-        seconds = best_cpu_seconds(fn, texts, args.repeat)
+    for name, seconds in best_cpu_seconds(systems, texts, args.repeat).items():
         results[name] = megabytes / seconds if seconds > 0 else float("inf")
         print(f"{name:<10}{results[name]:>10.2f} MB/s per core   ({seconds:.3f} CPU-s a pass)")
     if "cleaner" in results:
