@@ -10,7 +10,7 @@ read as their trafilatura equivalents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -103,16 +103,19 @@ class _Line:
 
 def body_blocks(body: etree._Element, page_url: str | None) -> list[Block]:
     """Blocks in document order; empty ones are left out."""
-    site = site_key(page_url)
-    return [block for block in _walk(body, site) if block.text]
+    out: list[Block] = []
+    # Each builder appends to one list: nested layout tables are a dozen levels deep, and a
+    # block yielded up through that many generators costs more than building it.
+    _walk(body, site_key(page_url), out)
+    return [block for block in out if block.text]
 
 
-def _walk(container: etree._Element, site: str | None) -> Iterator[Block]:
-    """A container: loose text becomes paragraphs, each child its own blocks."""
-    yield from _loose(container.text, site)
+def _walk(container: etree._Element, site: str | None, out: list[Block]) -> None:
+    """A container (or a list): loose text becomes paragraphs, each child its own blocks."""
+    _loose(container.text, site, out)
     for child in container:
-        yield from _element(child, site)
-        yield from _loose(child.tail, site)
+        _element(child, site, out)
+        _loose(child.tail, site, out)
 
 
 def _tag(element: etree._Element) -> str:
@@ -122,90 +125,88 @@ def _tag(element: etree._Element) -> str:
     return _HTML_TAGS.get(tag, tag)
 
 
-def _element(element: etree._Element, site: str | None) -> Iterator[Block]:
+def _element(element: etree._Element, site: str | None, out: list[Block]) -> None:
     tag = _tag(element)
     if tag == "p" and _holds_blocks(element):
-        yield from _walk(element, site)  # a fallback extractor's container, not a paragraph
+        _walk(element, site, out)  # a fallback extractor's container, not a paragraph
     elif tag == "p":
-        yield from _paragraph(element, "p", site)
+        _paragraph(element, "p", site, out)
     elif tag == "head":
-        yield _block(_collect(element), "h", site, level=_level(element))
+        out.append(_block(_collect(element), "h", site, level=_level(element)))
     elif tag == "list":
-        yield from _list(element, site)
+        _walk(element, site, out)
     elif tag == "quote":
-        yield from _quote(element, site)
+        _quote(element, site, out)
     elif tag == "code":
-        yield Block(_code_text(element), "pre", from_html=True)
+        out.append(Block(_code_text(element), "pre", from_html=True))
     elif tag == "table":
-        yield from _table(element, site)
+        _table(element, site, out)
     elif tag == "item":
-        yield from _item(element, site)
+        _item(element, site, out)
     elif tag and tag not in _SKIPPED:
-        yield from _walk(element, site)
+        _walk(element, site, out)
 
 
 def _holds_blocks(element: etree._Element) -> bool:
     return any(_tag(child) in _CONTAINED_BLOCKS for child in element)
 
 
-def _loose(text: str | None, site: str | None) -> Iterator[Block]:
+def _loose(text: str | None, site: str | None, out: list[Block]) -> None:
     if text and not text.isspace():
         line = _Line()
         line.add(text, None)
-        yield _block([line], "p", site)
+        out.append(_block([line], "p", site))
 
 
-def _paragraph(element: etree._Element, kind: BlockKind, site: str | None) -> Iterator[Block]:
+def _paragraph(
+    element: etree._Element, kind: BlockKind, site: str | None, out: list[Block]
+) -> None:
     """A paragraph split at its line breaks, as plain text is split at line ends (a break
     inside a sentence, before a lower-case word, is a wrap and joins the lines again)."""
     lines = [line for line in _collect(element) if line.text]
     if len(lines) <= 1:
-        yield _block(lines, kind, site)
+        out.append(_block(lines, kind, site))
         return
     taken = 0
     for segment in segment_text("\n".join(line.text for line in lines)):
         count = segment.text.count("\n") + 1
-        yield _block(lines[taken : taken + count], kind, site)
+        out.append(_block(lines[taken : taken + count], kind, site))
         taken += count
 
 
-def _list(element: etree._Element, site: str | None) -> Iterator[Block]:
-    yield from _loose(element.text, site)
-    for child in element:
-        yield from _element(child, site)
-        yield from _loose(child.tail, site)
-
-
-def _item(element: etree._Element, site: str | None) -> Iterator[Block]:
+def _item(element: etree._Element, site: str | None, out: list[Block]) -> None:
     """A list item's own text, then the lists or tables nested in it."""
-    yield _block(_collect(element, skip=_OWN_BLOCKS_IN_ITEM), "li", site)
+    out.append(_block(_collect(element, skip=_OWN_BLOCKS_IN_ITEM), "li", site))
     for nested in element:
         if _tag(nested) in _OWN_BLOCKS_IN_ITEM:
-            yield from _element(nested, site)
+            _element(nested, site, out)
 
 
-def _quote(element: etree._Element, site: str | None) -> Iterator[Block]:
+def _quote(element: etree._Element, site: str | None, out: list[Block]) -> None:
     if not any(_tag(child) in _BLOCK_TAGS for child in element):
-        yield from _paragraph(element, "quote", site)
+        _paragraph(element, "quote", site, out)
         return
-    for block in _walk(element, site):
-        yield replace(block, kind="quote") if block.kind == "p" else block
+    start = len(out)
+    _walk(element, site, out)
+    for n in range(start, len(out)):
+        if out[n].kind == "p":
+            out[n] = replace(out[n], kind="quote")
 
 
-def _table(element: etree._Element, site: str | None) -> Iterator[Block]:
+def _table(element: etree._Element, site: str | None, out: list[Block]) -> None:
     """A data table gives one block per row; a layout table (cells holding paragraphs or long
     text) is walked like any container."""
     rows = _own(element, "row", "table")
     if not rows:
-        yield from _walk(element, site)
+        _walk(element, site, out)
         return
     for row in rows:
         cells = _own(row, "cell", "row")
         if any(_is_layout(cell) for cell in cells):
             for cell in cells:
-                yield from _walk(cell, site)
+                _walk(cell, site, out)
         else:
-            yield _block([_row_line(cells)], "table", site)
+            out.append(_block([_row_line(cells)], "table", site))
 
 
 def _own(element: etree._Element, tag: str, owner: str) -> list[etree._Element]:
