@@ -409,6 +409,21 @@ def test_the_first_body_finder_takes_what_trafilaturas_expression_takes() -> Non
     assert [e.text for e in first_body(lxml_html.document_fromstring(html))] == ["a", "c", "d", "g"]
 
 
+def test_giving_a_block_its_classes_keeps_every_other_field() -> None:
+    from dataclasses import MISSING, fields, replace
+
+    from cleaner._model import Block
+    from cleaner.html._classes import _with_classes
+
+    block = Block(
+        "Fares rise in May", "h", level=3, link_density=0.5, is_link=True, link_internal=False,
+        links=2, links_only=True, classes=("old",), from_html=True,
+    )
+    # every field differs from its default, so a field the copy forgets shows below
+    assert all(getattr(block, f.name) != f.default for f in fields(Block) if f.default is not MISSING)
+    assert _with_classes(block, ("lead", "story")) == replace(block, classes=("lead", "story"))
+
+
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:
     posts = "".join(
         f'<section><article><h2>Post {n}</h2><div class="entry-content"><p>{text}</p></div>'

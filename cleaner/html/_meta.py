@@ -33,15 +33,14 @@ _DATE_META = etree.XPath(
       /@content""",
     smart_strings=False,
 )
-_ITEMPROP_DATE = etree.XPath(  # one pass over the tree, not one for each attribute
-    "//*[@itemprop='datePublished']/@*[name()='content' or name()='datetime']",
+_ITEMPROP_DATE = etree.XPath(  # one pass over the attributes, not the elements, of the tree
+    "//@itemprop[.='datePublished']/../@*[name()='content' or name()='datetime']",
     smart_strings=False,
 )
 _LD_JSON = etree.XPath("//script[@type='application/ld+json']/text()", smart_strings=False)
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
-_H1 = etree.XPath("//body//h1")
 _TITLE = etree.XPath("/html/head/title")
 
 
@@ -62,7 +61,8 @@ def page_metadata(root: lxml_html.HtmlElement, url: str | None) -> Metadata:
         meta = extract_meta_json(root, meta)
     except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has known crashes
         _LOG.debug("JSON-LD metadata skipped: %s", exc)
-    h1s = _H1(root)
+    body = root.find("body")
+    h1s = list(body.iter("h1")) if body is not None else []  # lxml's tag filter beats XPath
     h1 = _text(h1s[0]) if h1s else None
     titles = _TITLE(root)
     title_tag = _text(titles[0]) if titles else None
