@@ -122,9 +122,7 @@ def html_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
         pages = _data.load_dataset(ds, args.data, args.limit)
         docs = [(_data.page_html(p), p.url) for p in pages]
         golds = prepared_golds(pages)
-        for name, fn in systems.items():
-            errors: list[str] = []
-            outs, cpu = _timed_outputs(fn, docs, errors)
+        for name, (outs, cpu, errors) in _timed_outputs(systems, docs).items():
             if docs and len(errors) == len(docs):
                 notes.append(f"{name} skipped on {ds}: every page failed; first: {errors[0][:200]}")
                 continue
@@ -135,21 +133,29 @@ def html_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
 
 
 def _timed_outputs(
-    fn: _peers.HtmlSystem, docs: Sequence[tuple[str, str | None]], errors: list[str]
-) -> tuple[list[str | None], float]:
-    """Outputs and CPU seconds spent inside the extractor calls only. One untimed call on the
-    first page comes first, so one-time work (a lazy rule compile, a module imported on first
-    use) is not charged to whichever system happens to run first."""
-    outs: list[str | None] = []
-    cpu = 0.0
+    systems: dict[str, _peers.HtmlSystem], docs: Sequence[tuple[str, str | None]]
+) -> dict[str, tuple[list[str | None], float, list[str]]]:
+    """Each system's outputs, CPU seconds spent inside its extractor calls only, and errors.
+
+    The systems take turns page by page (the first to go changes from page to page), so a
+    change in the shared machine's load falls on all of them, not on whichever ran last. One
+    untimed call on the first page comes first, so one-time work (a lazy rule compile, a
+    module imported on first use) is not charged to whichever system happens to run first."""
+    names = list(systems)
+    outs: dict[str, list[str | None]] = {name: [] for name in names}
+    cpu = dict.fromkeys(names, 0.0)
+    errors: dict[str, list[str]] = {name: [] for name in names}
     if docs:
-        run_each(fn, docs[0], [])
-    for html, url in docs:
-        start = time.process_time()
-        out = run_each(fn, (html, url), errors)
-        cpu += time.process_time() - start
-        outs.append(out)
-    return outs, cpu
+        for fn in systems.values():
+            run_each(fn, docs[0], [])
+    for n, doc in enumerate(docs):
+        for k in range(len(names)):
+            name = names[(n + k) % len(names)]
+            start = time.process_time()
+            out = run_each(systems[name], doc, errors[name])
+            cpu[name] += time.process_time() - start
+            outs[name].append(out)
+    return {name: (outs[name], cpu[name], errors[name]) for name in names}
 
 
 def _note_errors(notes: list[str], ds: str, kind: str, name: str, errors: list[str]) -> None:
