@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -48,6 +49,7 @@ class _Test:
         return True  # present
 
 
+@lru_cache(maxsize=1 << 16)  # every page asks again for the same few selectors
 def simple_test(xpath: str) -> _Test | None:
     """The single-step test a cssselect XPath stands for, or None when it is more than that."""
     step = _STEP.match(xpath)
@@ -126,19 +128,27 @@ def _index(tests: list[tuple[int, _Test]]) -> dict[str, _AttributeTests]:
     return index
 
 
+@lru_cache(maxsize=256)  # one entry for each set of rules in use (a host's own rules make a set)
+def _prepared(
+    tests: tuple[tuple[int, _Test], ...],
+) -> tuple[dict[str, _AttributeTests], dict[str, list[int]]]:
+    """The attribute tests indexed by attribute, and the tag-only tests by tag."""
+    by_tag: dict[str, list[int]] = {}
+    for position, test in tests:
+        if test.attr is None and test.tag is not None:
+            by_tag.setdefault(test.tag, []).append(position)
+    return _index(list(tests)), by_tag
+
+
 def _walk(
     root: lxml_html.HtmlElement,
     tests: list[tuple[int, _Test]],
     found: dict[lxml_html.HtmlElement, int],
 ) -> None:
-    index = _index(tests)
-    by_tag: dict[str, list[int]] = {}
-    for position, test in tests:
-        if test.attr is None and test.tag is not None:
-            by_tag.setdefault(test.tag, []).append(position)
+    index, by_tag = _prepared(tuple(tests))
     for element in root.iter(etree.Element):
         tag = element.tag
-        hits = by_tag.get(tag, [])
+        hits = by_tag.get(tag, []) if by_tag else []
         for attr in element.keys():  # names only: most elements have no attribute tested
             entry = index.get(attr)
             if entry is not None:
