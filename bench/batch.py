@@ -8,14 +8,15 @@ Inputs are generated under a temporary folder (deleted afterwards, never committ
 built from the project's own ``fixtures/text`` articles (and, with ``--html``, ``fixtures/html``
 pages in an ``html`` field), repeated with varied ids. Every run is the real command in a
 subprocess writing ``--format jsonl -o FILE``; throughput is input MB (10**6 bytes of JSONL) per
-wall-clock second, the best of ``--repeat`` runs made while other work on the machine took under
-5% of its CPU (each run reports that share; with no quiet run, the best of all is taken). Each mode has a fixed start-up cost (the parent loads
-and checks the rules, then every worker process compiles them: about a second with the shipped
-rules; a Dask run also connects and registers the rules with every worker), so the steady-state
-rate is also given: MB / (time - time of the same command over 20
-records). The ratios use the steady-state rates. Memory is the summed RSS of the command's whole process
-tree (the command, its forkserver and workers), sampled every 50 ms with psutil — an upper bound,
-since pages shared between processes are counted once per process.
+wall-clock second, the best of ``--repeat`` runs made while other work on the machine took under 5%
+of its CPU (each run reports that share; with no quiet run, the best of all is taken); the runs of
+``--jobs 1`` and ``--jobs 2`` take turns, so both meet the same machine. Each mode has a fixed
+start-up cost (the parent loads and checks the rules, then every worker process compiles them:
+about a second with the shipped rules; a Dask run also connects and registers the rules with every
+worker), so the steady-state rate is also given: MB / (time - time of the same command over 20
+records). The ratios use the steady-state rates. Memory is the summed RSS of the command's whole
+process tree (the command, its forkserver and workers), sampled every 50 ms with psutil — an upper
+bound, since pages shared between processes are counted once per process.
 
 Targets (issue 5): jobs2/jobs1 >= 1.8 on 2 cores; peak RSS < 400 MB on 1 GB; Dask >= 0.8 x jobs 2.
 """
@@ -126,30 +127,43 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def best(args: Sequence[str], repeat: int, quiet_share: float = 0.05) -> Run:
-    """The fastest of ``repeat`` runs made while other work took under ``quiet_share`` of the
-    CPU (up to three times as many tries; failing that, the fastest of all)."""
-    runs: list[Run] = []
+def best(commands: dict[str, list[str]], repeat: int, quiet_share: float = 0.05) -> dict[str, Run]:
+    """For each command, the fastest of ``repeat`` runs made while other work took under
+    ``quiet_share`` of the CPU (up to three times as many tries; failing that, the fastest of
+    all). The commands take turns, so a change in the shared machine's speed during the
+    benchmark falls on all of them, not on whichever ran last."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(3 * max(1, repeat)):
-        runs.append(run(args))
-        if sum(r.foreign < quiet_share for r in runs) >= repeat:
+        for name, args in commands.items():
+            runs[name].append(run(args))
+        if all(sum(r.foreign < quiet_share for r in rs) >= repeat for rs in runs.values()):
             break
-    quiet = [r for r in runs if r.foreign < quiet_share] or runs
-    return min(quiet, key=lambda r: r.seconds)
+    return {name: min([r for r in rs if r.foreign < quiet_share] or rs, key=lambda r: r.seconds)
+            for name, rs in runs.items()}
 
 
-def rates(mode: Sequence[str], source: Path, tiny: Path, out: Path, repeat: int) -> dict[str, float]:
-    """Raw and steady-state MB/s of one mode (``--jobs 2``, ``--scheduler ...``). One untimed
-    run first, so that what only the first run ever pays (a fresh Dask worker importing
-    ``cleaner`` when it meets the first task) is charged to neither the full nor the tiny run."""
+def rates(modes: dict[str, list[str]], source: Path, tiny: Path, out: Path,
+          repeat: int) -> dict[str, dict[str, float]]:
+    """Raw and steady-state MB/s of each mode (``--jobs 2``, ``--scheduler ...``), their runs
+    taking turns. One untimed run of each first, so that what only the first run ever pays (a
+    fresh Dask worker importing ``cleaner`` when it meets the first task) is charged to neither
+    the full nor the tiny run."""
     mb = source.stat().st_size / 1e6
-    run([*mode, "-o", str(out), str(tiny)])
-    full = best([*mode, "-o", str(out), str(source)], repeat)
-    start = best([*mode, "-o", str(out), str(tiny)], repeat)
-    return {"seconds": round(full.seconds, 2), "startup_seconds": round(start.seconds, 2),
+    commands: dict[str, list[str]] = {}
+    for name, mode in modes.items():
+        run([*mode, "-o", str(out), str(tiny)])
+        commands[f"{name} full"] = [*mode, "-o", str(out), str(source)]
+        commands[f"{name} tiny"] = [*mode, "-o", str(out), str(tiny)]
+    fastest = best(commands, repeat)
+    results = {}
+    for name in modes:
+        full, start = fastest[f"{name} full"], fastest[f"{name} tiny"]
+        results[name] = {
+            "seconds": round(full.seconds, 2), "startup_seconds": round(start.seconds, 2),
             "mb_s": round(mb / full.seconds, 2),
             "steady_mb_s": round(mb / max(full.seconds - start.seconds, 1e-9), 2),
             "other_work_share": round(full.foreign, 3)}
+    return results
 
 
 def dask_rates(source: Path, tiny: Path, out: Path, repeat: int) -> dict[str, float]:
@@ -158,7 +172,8 @@ def dask_rates(source: Path, tiny: Path, out: Path, repeat: int) -> dict[str, fl
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
-        return rates(["--scheduler", cluster.scheduler_address], source, tiny, out, repeat)
+        modes = {"dask": ["--scheduler", cluster.scheduler_address]}
+        return rates(modes, source, tiny, out, repeat)["dask"]
 
 
 def _say(rate: dict[str, float]) -> str:
@@ -190,8 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(source, encoding="utf-8") as lines:
             tiny.write_text("".join(next(lines) for _ in range(20)), encoding="utf-8")
         results["mb"] = round(source.stat().st_size / 1e6, 1)
-        one = rates(["--jobs", "1"], source, tiny, out, args.repeat)
-        two = rates(["--jobs", "2"], source, tiny, out, args.repeat)
+        local = rates({"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"]}, source, tiny, out,
+                      args.repeat)
+        one, two = local["jobs1"], local["jobs2"]
         results.update(jobs1=one, jobs2=two,
                        jobs2_over_jobs1=round(two["steady_mb_s"] / one["steady_mb_s"], 3))
         print(f"{results['mb']} MB, {results['docs']} docs: --jobs 1 {_say(one)}; --jobs 2 "
