@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._model import Block
+from ._model import Block, text_block
 
 _MARKS = "•·▪‣◦●○■□▶►➤✓✔"
 """Bullet signs, followed by text at once or after a space."""
@@ -59,5 +59,5 @@ def _continues(previous: str, line: str) -> bool:
 def _block(text: str) -> Block:
     first = text[0]
     if (first in _BULLET_FIRST or first.isdigit()) and _BULLET.match(text):
-        return Block(text, "li")
-    return Block(text)
+        return text_block(text, "li")
+    return text_block(text)

@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+import pickle
+from dataclasses import FrozenInstanceError, fields
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner._model import Block, BlockKind, text_block
 from cleaner.blocks import segment_text
 
 
@@ -36,3 +44,21 @@ def test_resegmenting_output_gives_same_blocks() -> None:
     once = segment_text(source)
     again = segment_text("\n\n".join(b.text for b in once))
     assert once == again
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1), st.sampled_from(["p", "h", "li", "quote", "pre", "table"]))
+def test_text_block_is_the_block_the_constructor_makes(text: str, kind: BlockKind) -> None:
+    made, reference = text_block(text, kind), Block(text, kind)
+    assert type(made) is Block
+    assert [getattr(made, f.name) for f in fields(Block)] == [
+        getattr(reference, f.name) for f in fields(Block)]
+    assert made == reference and hash(made) == hash(reference) and repr(made) == repr(reference)
+    assert pickle.loads(pickle.dumps(made)) == reference
+    with pytest.raises(FrozenInstanceError):
+        made.text = "changed"  # type: ignore[misc]
+
+
+def test_segmented_blocks_equal_constructed_ones() -> None:
+    blocks = segment_text("Title\n\n• eggs\n3. bread\nThe end.")
+    assert blocks == [Block("Title"), Block("• eggs", "li"), Block("3. bread", "li"), Block("The end.")]

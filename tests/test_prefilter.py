@@ -8,6 +8,7 @@ pattern on every block finds.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -241,3 +242,29 @@ def test_prefilter_sound_on_random_patterns(data: st.DataObject) -> None:
     compiled = re2.compile(translate_pattern(pattern), _OPTIONS)
     if compiled.search(text):
         assert shows(found, text), (pattern, text, found)
+
+
+@functools.cache
+def _scan_every_block() -> TextMatcher:
+    """The shipped rules' matcher with too many keys for RE2: the first automaton then scans
+    every block rather than only those an RE2 search shows a key in."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_match, "_MAX_FAR_KEYS", 0)
+        return TextMatcher(cleaner.Cleaner()._engine.matcher.rules)
+
+
+_MATCHER = cleaner.Cleaner()._engine.matcher
+_BLOCK_PIECES = st.sampled_from(
+    [e for r in _MATCHER.rules for e in (*r.examples_drop[:2], *r.examples_keep[:1])]
+    + [p for r in _MATCHER.rules for p in r.phrases[:2]]
+    + ["→", "©", "(c)", "»", "Wörter über Straßen", "plain words here", "1.", "“Quoted”"])
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.lists(_BLOCK_PIECES, min_size=1, max_size=3).map(" ".join),
+                min_size=1, max_size=12))
+def test_scanning_only_blocks_that_show_a_key_finds_every_hit(texts: list[str]) -> None:
+    lows = [normalize(t) for t in texts]
+    words = [len(t.split()) for t in texts]
+    got = [list(h) for h in _MATCHER.scan(texts, lows, words)]
+    assert got == [list(h) for h in _scan_every_block().scan(texts, lows, words)]

@@ -1,7 +1,8 @@
 """Built-in detectors: rules that judge a block by its shape and its neighbours, not by phrases.
 
-A *block detector* has a context-free ``candidate`` test (run once per block) and a ``check``
-that looks at the neighbours (run each pass, only on candidates). A *document detector* looks
+A *block detector* has a context-free ``candidates`` test (run once per document, naming the
+blocks that could be dropped) and a ``check`` that looks at the neighbours (run each pass, only
+on candidates). A *document detector* looks
 at the whole document once per pass and names the positions to drop.
 """
 
@@ -32,9 +33,13 @@ class View:
         return 0 <= k < len(self.shapes) and self.shapes[k].body_like
 
 
+Candidates = Callable[[Sequence[Block], Sequence[Shape], Params], list[int]]
+"""The positions of the blocks a block detector could drop, whatever their neighbours."""
+
+
 @dataclass(frozen=True, slots=True)
 class BlockDetector:
-    candidate: Callable[[Block, Shape, Params], bool]
+    candidates: Candidates
     check: Callable[[View, int, Params], bool]
 
 
@@ -51,23 +56,24 @@ _NOT_HEADLINE = re.compile(
     re.I)
 
 
-def _headline_candidate(block: Block, s: Shape, params: Params) -> bool:
+def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
+                         params: Params) -> list[int]:
     """Headline-shaped, and not a reference, a citation, a link or two sentences; from a web
     page, only with a link in it (where links are known, a headline without one is a
     subheading, a product name or a caption, not a teaser)."""
-    if s.terminal or not int(params.get("min_words", 8)) <= s.words <= int(params.get("max_words", 30)):
-        return False
+    least, most = int(params.get("min_words", 8)), int(params.get("max_words", 30))
+    # Most blocks end a sentence or have the wrong length: they are ruled out before a call.
+    return [i for i, s in enumerate(shapes)
+            if not s.terminal and least <= s.words <= most
+            and _headline_candidate(blocks[i], s, least, most)]
+
+
+def _headline_candidate(block: Block, s: Shape, least: int, most: int) -> bool:
     if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
         return False
     if block.from_html and not block.link_density:
         return False  # on a web page a teaser links to its article; this is a subheading
-    return headline_like(
-        s,
-        block.text,
-        min_words=int(params.get("min_words", 8)),
-        max_words=int(params.get("max_words", 30)),
-        min_ratio=0.0,
-    )
+    return headline_like(s, block.text, min_words=least, max_words=most, min_ratio=0.0)
 
 
 def _teaser_check(view: View, k: int, params: Params) -> bool:
@@ -137,23 +143,25 @@ def _has_stem(text: str, stem: str) -> bool:
     return False
 
 
-def _link_candidate(block: Block, s: Shape, params: Params) -> bool:
+def _link_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
+                     params: Params) -> list[int]:
     """Wholly one link to the page's own site (or to a site that cannot be told): a teaser
     promotes the site's other articles; a link to another site is a reference (a product, a
     source) the article gives."""
-    return (
-        block.is_link
-        and block.link_internal is not False
-        and block.kind in ("p", "li", "h")
-        and s.words >= int(params.get("min_words", 3))
-    )
+    least = int(params.get("min_words", 3))
+    return [i for i, block in enumerate(blocks)
+            if block.is_link and block.link_internal is not False
+            and block.kind in ("p", "li", "h") and shapes[i].words >= least]
 
 
-def _link_row_candidate(block: Block, s: Shape, params: Params) -> bool:
+def _link_row_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
+                         params: Params) -> list[int]:
     """(HTML) Several links and no word outside them, only separators between (``Archive |
     Contact | Site map``): a menu or footer bar. A sentence that cites several links has words
     of its own; a list of references gives each link its own item."""
-    return block.from_html and block.links_only and block.links >= int(params.get("min_links", 3))
+    least = int(params.get("min_links", 3))
+    return [i for i, block in enumerate(blocks)
+            if block.from_html and block.links_only and block.links >= least]
 
 
 def _always(view: View, k: int, params: Params) -> bool:
@@ -294,9 +302,9 @@ def _link_list(view: View, params: Params) -> set[int]:
 
 
 BLOCK_DETECTORS: dict[str, BlockDetector] = {
-    "headline-among-body": BlockDetector(_headline_candidate, _teaser_check),
-    "link-among-body": BlockDetector(_link_candidate, _between_body),
-    "link-row": BlockDetector(_link_row_candidate, _always),
+    "headline-among-body": BlockDetector(_headline_candidates, _teaser_check),
+    "link-among-body": BlockDetector(_link_candidates, _between_body),
+    "link-row": BlockDetector(_link_row_candidates, _always),
 }
 DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "page-chrome": _page_chrome,

@@ -71,10 +71,8 @@ class RuleEngine:
         """The block rules each block is a candidate of (blocks with none left out)."""
         found: dict[int, list[Rule]] = {}
         for rule in self.block_rules:
-            test, params = BLOCK_DETECTORS[rule.detector or ""].candidate, rule.params
-            for i, (block, s) in enumerate(zip(blocks, shapes)):
-                if test(block, s, params):
-                    found.setdefault(i, []).append(rule)
+            for i in BLOCK_DETECTORS[rule.detector or ""].candidates(blocks, shapes, rule.params):
+                found.setdefault(i, []).append(rule)
         return found
 
     def _first_rule(
