@@ -175,10 +175,7 @@ class TextMatcher:
             return None
         if len(far) > _MAX_FAR_KEYS:
             far = [""]  # the empty key shows in any text
-        options = re2.Options()
-        options.log_errors = False
-        options.max_mem = _OPTIONS.max_mem
-        return re2.compile("|".join(re2.escape(key) for key in sorted(far)), options)
+        return _any_of(far)
 
     def _document_set(self, always: list[int]) -> re2.Set | None:
         """One RE2 set of the patterns with no trigger, in multi-line mode, to run once over a
@@ -253,7 +250,7 @@ class TextMatcher:
         near = [j for j, i in enumerate(order) if words[i] <= _LONG]
         if len(near) < len(order):
             far = "\n".join(pieces[j] for j, i in enumerate(order) if words[i] > _LONG)
-            if self._far_keys is None or not self._far_keys.search(far):
+            if self._far_keys is None or not self._far_keys.search(far.encode("utf-8")):
                 return [pieces[j] for j in near], [order[j] for j in near]
         return pieces, order
 

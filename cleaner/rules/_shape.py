@@ -153,6 +153,12 @@ def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ra
     """Title case, headline length, no closing full stop."""
     if not min_words <= s.words <= max_words or (min_ratio > 0 and s.title_ratio < min_ratio):
         return False
+    return _ends_open(text)
+
+
+def _ends_open(text: str) -> bool:
+    """No full stop, comma, semicolon or colon at the end (closing quotes aside); an ellipsis
+    may stand there, as in a headline that trails off."""
     end = text.rstrip().rstrip(_CLOSERS).rstrip()
     return not end.endswith((".", ",", ";", ":")) or end.endswith(("...", "…"))
 
@@ -172,7 +178,4 @@ def title_like(s: Shape, text: str) -> bool:
         return False
     if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < 5:
         return False
-    end = text.rstrip().rstrip(_CLOSERS).rstrip()
-    if end.endswith((".", ",", ";", ":")) and not end.endswith(("...", "…")):
-        return False
-    return _NOT_TITLE.search(text) is None
+    return _ends_open(text) and _NOT_TITLE.search(text) is None
