@@ -21,7 +21,9 @@ from click.testing import CliRunner
 import cleaner
 from cleaner._batch import BatchOptions, Job, Packed, Task, plan_units, run_batch
 from cleaner._batch._pool import PoolSettings, run_local
-from cleaner._batch._sinks import resume_point
+from cleaner._batch import _sinks
+from cleaner._batch._sinks import FileSink, resume_point
+from cleaner._batch._stats import Tally
 from cleaner.cli import main
 from cleaner.sources import Document
 from cleaner.sources.jsonl import RecordFields
@@ -307,6 +309,47 @@ def test_resume_point_cuts_a_torn_line(tmp_path: Path) -> None:
     path.write_bytes(b'{"a": 1}\n{"a": 2}\n{"a": 3, "te')
     assert resume_point(path) == 2 and path.read_bytes() == b'{"a": 1}\n{"a": 2}\n'
     assert resume_point(tmp_path / "missing.jsonl") == 0
+
+
+def test_file_sink_syncs_in_the_background_and_reports_a_failed_sync(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's own thread never waits on ``fsync`` until the end; a sync that failed in the
+    background fails the run when the sink next looks (here: at the end)."""
+    synced_on: list[str] = []
+
+    def fsync(fd: int) -> None:
+        synced_on.append(threading.current_thread().name)
+
+    monkeypatch.setattr(_sinks.os, "fsync", fsync)
+    path = tmp_path / "out.jsonl"
+    sink = FileSink(path, append=False)
+    sink.sync_every = 0.0
+    lines = [b'{"n": %d}\n' % i for i in range(2000)]
+    for line in lines:
+        sink.write(Packed(line, (), (), Tally()))
+        sink.flush()
+    sink.close()
+    assert path.read_bytes() == b"".join(lines)
+    assert synced_on[-1] == threading.current_thread().name  # the last one, at the end
+    assert synced_on[:-1] and all(name.startswith("cleaner-fsync") for name in synced_on[:-1])
+
+    def failing(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(_sinks.os, "fsync", failing)
+    sink = FileSink(path, append=True)
+    sink.sync_every = 0.0
+    sink.write(Packed(b'{"n": -1}\n', (), (), Tally()))
+    sink.flush()
+    with pytest.raises(OSError, match="Input/output error"):
+        sink.close()
+
+
+def test_output_to_a_device_that_cannot_sync(tmp_path: Path, rules: list[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 3, bad=False)
+    result = run("clean", *rules, "--format", "jsonl", "-q", "-o", os.devnull, str(source))
+    assert result.exit_code == 0, result.output
 
 
 def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path: Path, rules: list[str]) -> None:
