@@ -177,6 +177,8 @@ class _Pool:
     def _start(self) -> _Proc:
         task_read, task_write = self.context.Pipe(duplex=False)
         result_read, result_write = self.context.Pipe(duplex=False)
+        for conn in (task_write, result_read):
+            _widen(conn, self.settings.chunk_bytes)
         state = self.context.RawArray("d", [-1.0, 0.0, 0.0])
         process = self.context.Process(
             target=_worker_main, args=(self.job, task_read, result_write, state),
@@ -314,6 +316,19 @@ def _stub(task: Task) -> Document:
     if isinstance(item, Document):
         return Document(item.source, url=item.url, id=item.id, fetch=item.fetch)
     return Document(item.source)
+
+
+def _widen(conn: Connection, size: int) -> None:
+    """Let the pipe hold ``size`` bytes (Linux; elsewhere, or past the system's cap, it stays as
+    it is). A chunk or a chunk's results, about a megabyte, then passes in one write: with the
+    default 64 kB, the writer and the reader took turns for every 64 kB, and on a machine whose
+    cores are all busy cleaning, each turn waited for the scheduler."""
+    try:
+        import fcntl  # not on Windows
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, size)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _close(conn: Connection) -> None:
