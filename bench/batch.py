@@ -10,8 +10,9 @@ pages in an ``html`` field), repeated with varied ids. Every run is the real com
 subprocess writing ``--format jsonl -o FILE``; throughput is input MB (10**6 bytes of JSONL) per
 wall-clock second, the best of ``--repeat`` runs made while other work on the machine took under 5%
 of its CPU (each run reports that share; with no quiet run, the best of all is taken); the runs of
-``--jobs 1`` and ``--jobs 2`` take turns, so both meet the same machine. Each mode has a fixed
-start-up cost (the parent loads and checks the rules, then every worker process compiles them:
+``--jobs 1``, ``--jobs 2`` and Dask take turns, so all meet the same machine (a fresh Dask
+cluster is started for each of its turns and stopped after it, since an idle cluster costs CPU).
+Each mode has a fixed start-up cost (the parent loads and checks the rules, then every worker process compiles them:
 about a second with the shipped rules; a Dask run also connects and registers the rules with every
 worker), so the steady-state rate is also given: MB / (time - time of the same command over 20
 records). The ratios use the steady-state rates. Memory is the summed RSS of the command's whole
@@ -31,7 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,34 +129,48 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def best(commands: dict[str, list[str]], repeat: int, quiet_share: float = 0.05) -> dict[str, Run]:
-    """For each command, the fastest of ``repeat`` runs made while other work took under
-    ``quiet_share`` of the CPU (up to three times as many tries; failing that, the fastest of
-    all). The commands take turns, so a change in the shared machine's speed during the
-    benchmark falls on all of them, not on whichever ran last."""
-    runs: dict[str, list[Run]] = {name: [] for name in commands}
+Mode = Callable[[], AbstractContextManager[list[str]]]
+"""A way to run the command: entering it gives the arguments that choose it (``--jobs 2``,
+``--scheduler ...``), leaving it tears down whatever it needed (a Dask cluster)."""
+
+
+def local(*args: str) -> Mode:
+    return lambda: nullcontext(list(args))
+
+
+@contextmanager
+def dask_cluster() -> Iterator[list[str]]:
+    """A fresh local cluster of two single-threaded worker processes, for one timed pair of
+    runs: an idle cluster costs CPU (heartbeats, monitors), so none is left up while the other
+    modes run."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        yield ["--scheduler", cluster.scheduler_address]
+
+
+def rates(modes: dict[str, Mode], source: Path, tiny: Path, out: Path, repeat: int,
+          quiet_share: float = 0.05) -> dict[str, dict[str, float]]:
+    """Raw and steady-state MB/s of each mode. The modes take turns, so a change in the shared
+    machine's speed during the benchmark falls on all of them, not on whichever ran last; each
+    turn is an untimed run over the tiny input (so that what only a first run pays, such as a
+    fresh Dask worker importing ``cleaner``, is charged to neither timed run), then the full
+    and the tiny input. For each, the fastest of ``repeat`` runs made while other work took
+    under ``quiet_share`` of the CPU (up to three times as many turns; failing that, the
+    fastest of all)."""
+    mb = source.stat().st_size / 1e6
+    runs: dict[str, list[Run]] = {f"{name} {size}": [] for name in modes for size in ("full", "tiny")}
     for _ in range(3 * max(1, repeat)):
-        for name, args in commands.items():
-            runs[name].append(run(args))
+        for name, mode in modes.items():
+            with mode() as args:
+                run([*args, "-o", str(out), str(tiny)])
+                runs[f"{name} full"].append(run([*args, "-o", str(out), str(source)]))
+                runs[f"{name} tiny"].append(run([*args, "-o", str(out), str(tiny)]))
         if all(sum(r.foreign < quiet_share for r in rs) >= repeat for rs in runs.values()):
             break
-    return {name: min([r for r in rs if r.foreign < quiet_share] or rs, key=lambda r: r.seconds)
-            for name, rs in runs.items()}
-
-
-def rates(modes: dict[str, list[str]], source: Path, tiny: Path, out: Path,
-          repeat: int) -> dict[str, dict[str, float]]:
-    """Raw and steady-state MB/s of each mode (``--jobs 2``, ``--scheduler ...``), their runs
-    taking turns. One untimed run of each first, so that what only the first run ever pays (a
-    fresh Dask worker importing ``cleaner`` when it meets the first task) is charged to neither
-    the full nor the tiny run."""
-    mb = source.stat().st_size / 1e6
-    commands: dict[str, list[str]] = {}
-    for name, mode in modes.items():
-        run([*mode, "-o", str(out), str(tiny)])
-        commands[f"{name} full"] = [*mode, "-o", str(out), str(source)]
-        commands[f"{name} tiny"] = [*mode, "-o", str(out), str(tiny)]
-    fastest = best(commands, repeat)
+    fastest = {name: min([r for r in rs if r.foreign < quiet_share] or rs, key=lambda r: r.seconds)
+               for name, rs in runs.items()}
     results = {}
     for name in modes:
         full, start = fastest[f"{name} full"], fastest[f"{name} tiny"]
@@ -164,16 +180,6 @@ def rates(modes: dict[str, list[str]], source: Path, tiny: Path, out: Path,
             "steady_mb_s": round(mb / max(full.seconds - start.seconds, 1e-9), 2),
             "other_work_share": round(full.foreign, 3)}
     return results
-
-
-def dask_rates(source: Path, tiny: Path, out: Path, repeat: int) -> dict[str, float]:
-    """Rates on a local cluster of two single-threaded worker processes."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
-        modes = {"dask": ["--scheduler", cluster.scheduler_address]}
-        return rates(modes, source, tiny, out, repeat)["dask"]
 
 
 def _say(rate: dict[str, float]) -> str:
@@ -205,15 +211,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(source, encoding="utf-8") as lines:
             tiny.write_text("".join(next(lines) for _ in range(20)), encoding="utf-8")
         results["mb"] = round(source.stat().st_size / 1e6, 1)
-        local = rates({"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"]}, source, tiny, out,
-                      args.repeat)
-        one, two = local["jobs1"], local["jobs2"]
+        modes = {"jobs1": local("--jobs", "1"), "jobs2": local("--jobs", "2")}
+        if not args.skip_dask:
+            modes["dask"] = dask_cluster
+        measured = rates(modes, source, tiny, out, args.repeat)
+        one, two = measured["jobs1"], measured["jobs2"]
         results.update(jobs1=one, jobs2=two,
                        jobs2_over_jobs1=round(two["steady_mb_s"] / one["steady_mb_s"], 3))
         print(f"{results['mb']} MB, {results['docs']} docs: --jobs 1 {_say(one)}; --jobs 2 "
               f"{_say(two)}; ratio {results['jobs2_over_jobs1']} (target >= 1.8)", flush=True)
         if not args.skip_dask:
-            dask = dask_rates(source, tiny, out, args.repeat)
+            dask = measured["dask"]
             results.update(dask=dask, dask_over_jobs2=round(dask["steady_mb_s"] / two["steady_mb_s"], 3))
             print(f"dask (2 workers x 1 thread): {_say(dask)}; {results['dask_over_jobs2']} x "
                   f"--jobs 2 (target >= 0.8)", flush=True)
