@@ -50,6 +50,14 @@ def test_without_an_end_marker_trailing_prose_stays() -> None:
     assert result.text.split("\n\n") == ARTICLE + COMMENTS
 
 
+def test_headlines_asking_a_question_stay_in_the_run_under_a_related_header() -> None:
+    teasers = ["Will the island get a second ferry next year?",
+               "Harbour wall repairs delayed again after winter storms",
+               "What the new timetable means for school runs?"]
+    result = clean(ARTICLE + ["You may also like"] + teasers)
+    assert result.text.split("\n\n") == ARTICLE
+
+
 def test_a_caption_printed_twice_in_a_page_dump_goes_once() -> None:
     caption = "The new ferry at the harbour wall on Monday"
     result = clean(MENU + ARTICLE[:1] + [caption] + ARTICLE[1:3] + [caption] + ARTICLE[3:] + FOOTER)
