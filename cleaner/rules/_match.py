@@ -164,7 +164,7 @@ class TextMatcher:
         self._document_patterns = self._document_set(always)
 
     def _keys_beyond(self, keys: dict[str, tuple[list[tuple[int, int]], set[int]]],
-                     words: int) -> Any:
+                     words: int) -> _KeySearch | None:
         """One RE2 search for the keys of ``keys`` that count in a block of more than ``words``
         words (a phrase of a rule with a greater ``max_words``, a trigger of such a pattern), or
         None when there are none."""
@@ -250,7 +250,7 @@ class TextMatcher:
         near = [j for j, i in enumerate(order) if words[i] <= _LONG]
         if len(near) < len(order):
             far = "\n".join(pieces[j] for j, i in enumerate(order) if words[i] > _LONG)
-            if self._far_keys is None or not self._far_keys.search(far.encode("utf-8")):
+            if self._far_keys is None or self._far_keys.find(far.encode("utf-8")) is None:
                 return [pieces[j] for j in near], [order[j] for j in near]
         return pieces, order
 
@@ -266,15 +266,16 @@ class TextMatcher:
         data = "\n".join(pieces).encode("utf-8")
         showing: list[int] = []
         j = at = 0  # piece j starts at byte `at`
-        m = self._any_key.search(data, 0)
-        while m is not None:
-            j += data.count(b"\n", at, m.start())
+        span = self._any_key.find(data)
+        while span is not None:
+            start, stop = span
+            j += data.count(b"\n", at, start)
             showing.append(j)
-            at = data.find(b"\n", m.end()) + 1
+            at = data.find(b"\n", stop) + 1
             if not at:  # the last piece
                 break
             j += 1
-            m = self._any_key.search(data, at)
+            span = self._any_key.find(data, at)
         return [pieces[j] for j in showing], [order[j] for j in showing]
 
     def _scan_all(self, automaton: Any, pieces: list[str], order: list[int],
@@ -347,7 +348,7 @@ def _automaton(keys: dict[str, tuple[list[tuple[int, int]], set[int]]]) -> Any:
     return automaton
 
 
-def _any_of(keys: list[str]) -> Any:
+def _any_of(keys: list[str]) -> _KeySearch | None:
     """An RE2 search on UTF-8 bytes for any of ``keys`` (case-sensitive), or None for no keys."""
     if not keys:
         return None
@@ -355,7 +356,26 @@ def _any_of(keys: list[str]) -> Any:
     options.log_errors = False
     options.max_mem = _OPTIONS.max_mem
     pattern = "|".join(re2.escape(key) for key in sorted(keys))
-    return re2.compile(pattern.encode("utf-8"), options)
+    return _KeySearch(re2.compile(pattern.encode("utf-8"), options))
+
+
+class _KeySearch:
+    """A compiled search on UTF-8 bytes that gives the first match's byte span.
+
+    It calls the RE2 program itself (see ``_program``): the wrapper's ``search`` spends more
+    instructions building its match object than the DFA spends on a typical document."""
+
+    def __init__(self, compiled: Any) -> None:
+        self._compiled = compiled
+        self._program = _program(compiled)
+
+    def find(self, data: bytes, pos: int = 0) -> tuple[int, int] | None:
+        """Where the first match at or after byte ``pos`` starts and ends, or None."""
+        if self._program is None:
+            m = self._compiled.search(data, pos)
+            return None if m is None else (m.start(), m.end())
+        start, stop = self._program.Match(re2._Anchor.UNANCHORED, data, pos, len(data))[0]
+        return None if start < 0 else (start, stop)
 
 
 def _program(compiled: Any) -> Any:
