@@ -19,7 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
+from cleaner import CleanTimeout
 from cleaner._batch import BatchOptions, Job, Packed, Task, plan_units, run_batch
+from cleaner._batch._limit import TimeLimit
 from cleaner._batch._pool import PoolSettings, _Pool, run_local
 from cleaner._batch import _sinks
 from cleaner._batch._sinks import FileSink, resume_point
@@ -246,6 +248,42 @@ def test_time_limit_makes_an_error_record_and_the_run_goes_on(tmp_path: Path, ru
     assert [r["id"] for r in out] == [d["id"] for d in docs]
     assert [r["error"] is None for r in out] == [True, False, True, True, True, True, True]
     assert "timeout: took longer than 0.05 s" in str(out[1]["error"]) and result.exit_code == 1
+
+
+def _spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_time_limit_interrupts_in_any_thread_and_leaves_no_trace() -> None:
+    """In the main thread (a SIGALRM timer) and in another (the watchdog) the block is
+    interrupted; afterwards the previous handler is back and no late alarm goes off."""
+    limit = TimeLimit(0.05)
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(CleanTimeout):
+        with limit():
+            _spin(2)
+    for _ in range(3):
+        with limit():
+            _spin(0.01)
+    _spin(0.1)  # past the limit: a timer left running would raise here
+    assert signal.getsignal(signal.SIGALRM) is before
+
+    caught: list[BaseException] = []
+
+    def in_thread() -> None:
+        try:
+            with limit():
+                _spin(2)
+        except CleanTimeout as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join(5)
+    limit.close()
+    assert len(caught) == 1
 
 
 @dataclass(frozen=True)

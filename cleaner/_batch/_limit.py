@@ -13,16 +13,19 @@ import ctypes
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from types import FrameType
+from typing import Any
 
 from .._errors import CleanTimeout
 
 
 class TimeLimit:
     """``with limit():`` raises :class:`~cleaner.CleanTimeout` inside the block once it has run
-    ``seconds`` (``None``: no limit). One instance serves any number of threads."""
+    ``seconds`` (``None``: no limit). One instance serves any number of threads.
+
+    The context managers are small classes, not generator functions: a batch enters one per
+    document, and ``contextlib.contextmanager`` cost three times what the timer itself does."""
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds if seconds and seconds > 0 else None
@@ -31,37 +34,18 @@ class TimeLimit:
         self._watchdog: threading.Thread | None = None
         self._closed = False
 
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
+    def __call__(self) -> AbstractContextManager[None]:
         if self.seconds is None:
-            yield
-        elif threading.current_thread() is threading.main_thread():
-            with _alarm(self.seconds):
-                yield
-        else:
-            with self._watched(self.seconds):
-                yield
+            return _NO_LIMIT
+        if threading.current_thread() is threading.main_thread():
+            return _Alarm(self.seconds)
+        return _Watched(self, self.seconds)
 
     def close(self) -> None:
         """Stop the watchdog thread, if one was started."""
         with self._wake:
             self._closed = True
             self._wake.notify()
-
-    @contextmanager
-    def _watched(self, seconds: float) -> Iterator[None]:
-        me = threading.get_ident()
-        with self._wake:
-            self._due[me] = time.monotonic() + seconds
-            if self._watchdog is None:  # it looks every tenth of the limit: no wake-up per document
-                self._watchdog = threading.Thread(target=self._watch, args=(seconds,),
-                                                  daemon=True, name="cleaner-time-limit")
-                self._watchdog.start()
-        try:
-            yield
-        finally:
-            with self._wake:  # the watchdog raises only while holding this, so never past here
-                self._due.pop(me, None)
 
     def _watch(self, seconds: float) -> None:
         every = max(0.01, seconds / 10)
@@ -76,15 +60,49 @@ class TimeLimit:
                 self._wake.wait(every)
 
 
-@contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise CleanTimeout(f"took longer than {seconds:g} s")
+_NO_LIMIT = nullcontext()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
+
+class _Watched:
+    """Outside the main thread: the block's thread is registered with the limit's watchdog."""
+
+    __slots__ = ("limit", "seconds", "thread")
+
+    def __init__(self, limit: TimeLimit, seconds: float) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self.thread = threading.get_ident()
+
+    def __enter__(self) -> None:
+        limit = self.limit
+        with limit._wake:
+            limit._due[self.thread] = time.monotonic() + self.seconds
+            if limit._watchdog is None:  # it looks every tenth of the limit: no wake-up per document
+                limit._watchdog = threading.Thread(target=limit._watch, args=(self.seconds,),
+                                                   daemon=True, name="cleaner-time-limit")
+                limit._watchdog.start()
+
+    def __exit__(self, *exc: object) -> None:
+        with self.limit._wake:  # the watchdog raises only while holding this, so never past here
+            self.limit._due.pop(self.thread, None)
+
+
+class _Alarm:
+    """In the main thread: a ``SIGALRM`` timer, with the previous handler put back after."""
+
+    __slots__ = ("seconds", "previous")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        self.previous = signal.signal(signal.SIGALRM, self._expire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, self.previous)
+
+    def _expire(self, signum: int, frame: FrameType | None) -> None:
+        raise CleanTimeout(f"took longer than {self.seconds:g} s")
