@@ -47,6 +47,18 @@ class TimeLimit:
             self._closed = True
             self._wake.notify()
 
+    def _watch_thread(self, thread: int, seconds: float) -> None:
+        with self._wake:
+            self._due[thread] = time.monotonic() + seconds
+            if self._watchdog is None:  # it looks every tenth of the limit: no wake-up per document
+                self._watchdog = threading.Thread(target=self._watch, args=(seconds,),
+                                                  daemon=True, name="cleaner-time-limit")
+                self._watchdog.start()
+
+    def _release_thread(self, thread: int) -> None:
+        with self._wake:  # the watchdog raises only while holding this, so never past here
+            self._due.pop(thread, None)
+
     def _watch(self, seconds: float) -> None:
         every = max(0.01, seconds / 10)
         with self._wake:
@@ -74,17 +86,10 @@ class _Watched:
         self.thread = threading.get_ident()
 
     def __enter__(self) -> None:
-        limit = self.limit
-        with limit._wake:
-            limit._due[self.thread] = time.monotonic() + self.seconds
-            if limit._watchdog is None:  # it looks every tenth of the limit: no wake-up per document
-                limit._watchdog = threading.Thread(target=limit._watch, args=(self.seconds,),
-                                                   daemon=True, name="cleaner-time-limit")
-                limit._watchdog.start()
+        self.limit._watch_thread(self.thread, self.seconds)
 
     def __exit__(self, *exc: object) -> None:
-        with self.limit._wake:  # the watchdog raises only while holding this, so never past here
-            self.limit._due.pop(self.thread, None)
+        self.limit._release_thread(self.thread)
 
 
 class _Alarm:

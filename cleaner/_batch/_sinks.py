@@ -2,9 +2,9 @@
 
 The file sink is what makes ``--resume`` safe: it only ever appends whole lines, in batches, and
 a background thread calls ``fsync`` on the file at most once a second (and at the end), so the
-run never waits on the disk. After a crash (even ``kill -9``, which loses nothing already written; a power
-cut loses at most the last second) :func:`resume_point` cuts a torn last line, if any, and counts
-the complete records, which are exactly the first inputs in order.
+run never waits on the disk. After a crash (``kill -9`` loses nothing already written, a power
+cut at most the last second) :func:`resume_point` cuts a torn last line, if any, and counts the
+complete records, which are exactly the first inputs in order.
 """
 
 from __future__ import annotations
