@@ -80,6 +80,24 @@ def text_block(text: str, kind: BlockKind = "p") -> Block:
     return cast(Block, draft)
 
 
+
+def block_with_classes(block: Block, classes: tuple[str, ...]) -> Block:
+    """``dataclasses.replace(block, classes=classes)`` at a third of its cost (it looks the
+    fields up on every call); every field is named, so a new one fails the test that compares.
+    It sits beside :func:`text_block`, the other place that names all of a block's fields."""
+    return Block(
+        text=block.text,
+        kind=block.kind,
+        level=block.level,
+        link_density=block.link_density,
+        is_link=block.is_link,
+        link_internal=block.link_internal,
+        links=block.links,
+        links_only=block.links_only,
+        classes=classes,
+        from_html=block.from_html,
+    )
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """One removed block (or one DOM element pruned by a selector rule)."""

@@ -412,8 +412,7 @@ def test_the_first_body_finder_takes_what_trafilaturas_expression_takes() -> Non
 def test_giving_a_block_its_classes_keeps_every_other_field() -> None:
     from dataclasses import MISSING, fields, replace
 
-    from cleaner._model import Block
-    from cleaner.html._classes import _with_classes
+    from cleaner._model import Block, block_with_classes
 
     block = Block(
         "Fares rise in May", "h", level=3, link_density=0.5, is_link=True, link_internal=False,
@@ -421,7 +420,7 @@ def test_giving_a_block_its_classes_keeps_every_other_field() -> None:
     )
     # every field differs from its default, so a field the copy forgets shows below
     assert all(getattr(block, f.name) != f.default for f in fields(Block) if f.default is not MISSING)
-    assert _with_classes(block, ("lead", "story")) == replace(block, classes=("lead", "story"))
+    assert block_with_classes(block, ("lead", "story")) == replace(block, classes=("lead", "story"))
 
 
 def test_separate_posts_of_a_blog_index_are_not_joined() -> None:

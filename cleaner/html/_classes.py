@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from lxml import etree
 from lxml import html as lxml_html
 
-from .._model import Block
+from .._model import Block, block_with_classes
 
 SOURCE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt",
                "figcaption")
@@ -58,22 +58,6 @@ def with_classes(blocks: Sequence[Block], root: lxml_html.HtmlElement) -> list[B
     for block, key in zip(blocks, keys, strict=True):
         element = index.get(key)
         classes = _tokens(element) if element is not None else ()
-        out.append(_with_classes(block, classes) if classes else block)
+        out.append(block_with_classes(block, classes) if classes else block)
     return out
 
-
-def _with_classes(block: Block, classes: tuple[str, ...]) -> Block:
-    """``dataclasses.replace(block, classes=classes)`` at a third of its cost (it looks the
-    fields up on every call); every field is named, so a new one fails the test that compares."""
-    return Block(
-        text=block.text,
-        kind=block.kind,
-        level=block.level,
-        link_density=block.link_density,
-        is_link=block.is_link,
-        link_internal=block.link_internal,
-        links=block.links,
-        links_only=block.links_only,
-        classes=classes,
-        from_html=block.from_html,
-    )

@@ -374,8 +374,7 @@ class _KeySearch:
         if self._program is None:
             m = self._compiled.search(data, pos)
             return None if m is None else (m.start(), m.end())
-        start, stop = self._program.Match(re2._Anchor.UNANCHORED, data, pos, len(data))[0]
-        return None if start < 0 else (start, stop)
+        return _byte_span(self._program, data, pos)
 
 
 def _program(compiled: Any) -> Any:
@@ -392,10 +391,17 @@ def _search(compiled: Any, program: Any, text: str, data: bytes) -> tuple[int, i
     if program is None:
         m = compiled.search(text)
         return None if m is None else (m.start(), m.end())
-    start, stop = program.Match(re2._Anchor.UNANCHORED, data, 0, len(data))[0]
-    if start < 0:
+    span = _byte_span(program, data)
+    if span is None:
         return None
+    start, stop = span
     return len(data[:start].decode("utf-8")), len(data[:stop].decode("utf-8"))
+
+
+def _byte_span(program: Any, data: bytes, pos: int = 0) -> tuple[int, int] | None:
+    """Where a program from :func:`_program` first matches ``data`` at or after byte ``pos``."""
+    start, stop = program.Match(re2._Anchor.UNANCHORED, data, pos, len(data))[0]
+    return None if start < 0 else (start, stop)
 
 
 def _rule_of(hit: Hit) -> int:

@@ -103,8 +103,9 @@ def normalize_tokens(tokens: list[str]) -> str:
 def word_count(text: str, tokens: int) -> int:
     """``tokens`` words between spaces; for Chinese, Japanese and Korean, about two characters a
     word. Only a text with at least twice as many CJK characters as tokens can count more, and
-    each CJK character takes three bytes in UTF-8: a text with fewer extra bytes is not searched."""
-    if text.isascii() or len(text.encode("utf-8")) - len(text) < 4 * tokens + 4:
+    each CJK character takes three bytes in UTF-8: a text with fewer extra bytes is not searched
+    (:func:`shape` does not call this for ASCII text at all)."""
+    if len(text.encode("utf-8")) - len(text) < 4 * tokens + 4:
         return tokens
     return max(tokens, len(_CJK.findall(text)) // 2)
 
