@@ -254,7 +254,10 @@ def _repeated_block(view: View, params: Params) -> set[int]:
 
     With ``max_repeats``, a text that stands more than that many times and recurs inside the
     run of prose (see ``_main_region``) is kept: it is the article's own structure (the labels of
-    a schedule, a recipe's repeated steps), not a caption or menu printed twice."""
+    a schedule, a recipe's repeated steps), not a caption or menu printed twice. With
+    ``family``, so is a text whose label (see ``_opening``) opens at least that many distinct
+    texts: a line of a list the article is made of ("Lunch: 1 cup rice, ...", "Lunch: 2 eggs,
+    ..."), where the same item comes back on another day."""
     if params.get("page_dumps_only", True) and not is_page_dump(view, params):
         return set()
     min_words = int(params.get("min_words", 3))
@@ -273,7 +276,20 @@ def _repeated_block(view: View, params: Params) -> set[int]:
         counts = Counter(texts[k] for k in repeated)  # each text's count less its first
         repeated = {k for k in repeated
                     if not (start <= k < stop and counts[texts[k]] >= max_repeats)}
+    family = int(params.get("family", 0))
+    if family and repeated:
+        openings = Counter(_opening(t) for t in set(texts) if t is not None)
+        repeated = {k for k in repeated if openings[_opening(texts[k])] < family}
     return repeated
+
+
+def _opening(text: str | None) -> str:
+    """A list line's label: its words up to a colon among the first three, or its first two."""
+    words = (text or "").split()[:3]
+    for i, word in enumerate(words):
+        if word.endswith(":"):
+            return " ".join(words[:i + 1])
+    return " ".join(words[:2])
 
 
 def _link_list(view: View, params: Params) -> set[int]:
