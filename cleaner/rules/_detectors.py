@@ -292,6 +292,37 @@ def _opening(text: str | None) -> str:
     return " ".join(words[:2])
 
 
+def _after_end(view: View, params: Params) -> set[int]:
+    """The short blocks after the article's closing furniture.
+
+    Once a block dropped in this pass by a rule named in ``end_rules`` (a newsletter, app or
+    share pitch, a comments header) stands in the last part of the document (after ``after``
+    of its blocks), what follows it is the page's furniture (other stories' headlines, widget
+    text, menus) when none of it is longer than ``max_words`` and at most ``max_prose`` of it
+    reads as sentences. A pitch inside the article is followed by more of its sentences, and
+    stays a single drop."""
+    prefixes = tuple(params.get("end_rules", ()))
+    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
+    if not prefixes or not dropped:
+        return set()
+    n = len(view.blocks)
+    first = int(float(params.get("after", 0.6)) * n)
+    longest = int(params.get("max_words", 30))
+    max_prose = float(params.get("max_prose", 0.5))
+    for k in sorted(dropped):
+        if k < first or not dropped[k].startswith(prefixes):
+            continue
+        rest = [j for j in range(k + 1, n) if j not in dropped]
+        if not rest:
+            return set()
+        if any(view.shapes[j].words > longest for j in rest):
+            continue
+        prose = sum(1 for j in rest if view.shapes[j].terminal and view.shapes[j].words >= 8)
+        if prose <= max_prose * len(rest):
+            return set(rest)
+    return set()
+
+
 def _link_list(view: View, params: Params) -> set[int]:
     """(HTML) A run of list items that each carry a link and some text of their own, after the
     body has begun: a list of other stories with their summaries ("Jones tells Belichick
@@ -326,5 +357,6 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "page-chrome": _page_chrome,
     "repeated-block": _repeated_block,
     "link-list": _link_list,
+    "after-end": _after_end,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
