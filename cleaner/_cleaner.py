@@ -6,14 +6,14 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import re2
 
 from ._errors import SourceError
-from ._model import Block, Cleaned, Verdict
+from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
@@ -114,9 +114,15 @@ class Cleaner:
         blocks = tuple(blocks)
         shapes = [shape(b) for b in blocks]
         verdicts = tuple(self._engine.judge(blocks, host_of(url), shapes))
-        title_index = _find_title(blocks, verdicts, shapes) if find_title else None
-        title = blocks[title_index].text if title_index is not None else None
+        title_index = (_find_title(blocks, verdicts, shapes, self._bylines)
+                       if find_title else None)
+        title = blocks[title_index].text.split("\n", 1)[0] if title_index is not None else None
         return Cleaned(blocks, verdicts, title=title, title_index=title_index)
+
+    def _bylines(self, lines: Sequence[str]) -> bool:
+        """Whether the byline rules drop every one of these lines (a dateline, "By <Name>")."""
+        verdicts = self._engine.judge([text_block(line) for line in lines])
+        return all(v.category == "byline" for v in verdicts)
 
 
 def _release_free_heap() -> None:
@@ -148,14 +154,23 @@ def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str
     return out
 
 
-def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict],
-                shapes: Sequence[Shape]) -> int | None:
-    """The first kept block, when it is shaped like a headline and body follows it."""
+def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict], shapes: Sequence[Shape],
+                bylines: Callable[[Sequence[str]], bool]) -> int | None:
+    """The first kept block, when it is shaped like a headline and body follows it. The
+    headline may carry its dateline or byline on the lines under it, as many sites print them
+    in one element ("<headline>" then "Tuesday, 5 March 2024 at 10:32"): such a block is the
+    title when its first line is shaped like one and ``bylines`` drops the other lines; the
+    dateline marks it, so a short headline ("Harbour Tide Tables") counts too."""
     kept = (i for i, v in enumerate(verdicts) if v.keep)
     first = next(kept, None)
     if first is None or next(kept, None) is None:
         return None
     block = blocks[first]
-    if block.kind != "p" or not title_like(shapes[first], block.text):
+    if block.kind != "p":
         return None
-    return first
+    if "\n" in block.text:
+        head, *rest = block.text.split("\n")
+        if len(rest) > 2 or not title_like(shape(text_block(head)), head, 1) or not bylines(rest):
+            return None
+        return first
+    return first if title_like(shapes[first], block.text) else None

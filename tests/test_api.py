@@ -88,6 +88,20 @@ def test_a_headline_on_the_first_line_is_the_title() -> None:
         assert headline not in result.text
 
 
+def test_a_headline_printed_with_its_dateline_in_one_block_is_the_title() -> None:
+    # (a line starting in lower case continues the block: see segment_text)
+    for headline, under in (("Ferry Timetable 2024", "updated 5 March 2024 at 10:32"),
+                            ("Tabela das Balsas", "segunda-feira, 4 de março de 2024 às 9:15"),
+                            ("Harbour Council Approves New Ferry Timetable", "by Jane Doe")):
+        result = cleaner.clean_text(f"{headline}\n{under}\n\n{_BODY}")
+        assert result.title == headline
+        assert result.text == _BODY
+    # a first block whose second line is not a dateline or byline stays in the body
+    first = "Ferry Timetable 2024\nboats leave every twenty minutes"
+    result = cleaner.clean_text(f"{first}\n\n{_BODY}")
+    assert result.title is None and result.text.startswith(first)
+
+
 def test_a_first_line_that_is_not_a_headline_stays_in_the_body() -> None:
     for first in (
         # a lede without its full stop, longer than headlines run

@@ -185,11 +185,12 @@ _NOT_TITLE = re.compile(
 )
 
 
-def title_like(s: Shape, text: str) -> bool:
+def title_like(s: Shape, text: str, min_words: int = 5) -> bool:
     """Could be the document's own headline: short, one line, not a sentence ending in a stop,
-    not two sentences, no link or address in it."""
+    not two sentences, no link or address in it. ``min_words`` words with letters at least:
+    a shorter first line is a section name or a label unless something else marks it."""
     if not 2 <= s.words <= _TITLE_MAX_WORDS or "\n" in text or len(text) > 250:
         return False
-    if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < 5:
+    if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < min_words:
         return False
     return _ends_open(text) and _NOT_TITLE.search(text) is None
