@@ -88,6 +88,12 @@ def test_a_headline_on_the_first_line_is_the_title() -> None:
         assert headline not in result.text
 
 
+def test_a_two_sentence_headline_in_title_case_is_the_title() -> None:
+    headline = "Ferry Fares Are Rising Again. Here's Why Islanders Shouldn't Panic."
+    result = cleaner.clean_text(f"{headline}\n\n{_BODY}")
+    assert result.title == headline and result.text == _BODY
+
+
 def test_a_headline_printed_with_its_dateline_in_one_block_is_the_title() -> None:
     # (a line starting in lower case continues the block: see segment_text)
     for headline, under in (("Ferry Timetable 2024", "updated 5 March 2024 at 10:32"),

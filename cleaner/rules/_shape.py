@@ -151,6 +151,12 @@ def shape(block: Block) -> Shape:
 
 
 def _title_ratio(tokens: list[str]) -> float:
+    capitals, capitalisable = _capitals(tokens)
+    return capitals / capitalisable if capitalisable else 0.0
+
+
+def _capitals(tokens: list[str]) -> tuple[int, int]:
+    """How many of the capitalisable non-minor words start with a capital, and how many there are."""
     capitalisable = 0
     capitals = 0
     for token in tokens:
@@ -160,7 +166,7 @@ def _title_ratio(tokens: list[str]) -> float:
         capitalisable += 1
         if word[0].isupper():
             capitals += 1
-    return capitals / capitalisable if capitalisable else 0.0
+    return capitals, capitalisable
 
 
 def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ratio: float) -> bool:
@@ -179,10 +185,15 @@ def _ends_open(text: str) -> bool:
 
 _TITLE_MAX_WORDS = 24
 """Headlines run to about fifteen words; past two dozen the first line is a lede or a blurb."""
+_LINK = r"www\.|https?:|@\w"
+"""A link or an address: a credit line or a blurb."""
 _NOT_TITLE = re.compile(
-    r"www\.|https?:|@\w"  # a link or an address: a credit line or a blurb
-    r"|\b[a-zß-öø-ÿ]{3,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"  # a sentence ends inside it
+    _LINK
+    + r"|\b[a-zß-öø-ÿ]{3,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"  # a sentence ends inside it
 )
+_HAS_LINK = re.compile(_LINK)
+_TWO_SENTENCES = re.compile(r"\b[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'’]{2,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]")
+"""A sentence ends inside, after a word of three letters or more (not "Dr." or "U.S.")."""
 
 
 def title_like(s: Shape, text: str, min_words: int = 5) -> bool:
@@ -193,4 +204,16 @@ def title_like(s: Shape, text: str, min_words: int = 5) -> bool:
         return False
     if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < min_words:
         return False
-    return _ends_open(text) and _NOT_TITLE.search(text) is None
+    if _ends_open(text) and _NOT_TITLE.search(text) is None:
+        return True
+    return _title_case_sentences(s, text)
+
+
+def _title_case_sentences(s: Shape, text: str) -> bool:
+    """Two sentences with every word capitalised ("Ferry Fares Are Rising. Here's Why You
+    Shouldn't Panic."): headline style, which many business and news sites use for a two-part
+    headline; body sentences never capitalise every word, so the stops do not make it prose."""
+    if s.words < 6 or _TWO_SENTENCES.search(text) is None or _HAS_LINK.search(text) is not None:
+        return False
+    capitals, capitalisable = _capitals(s.tokens)
+    return capitalisable >= 6 and capitals == capitalisable
