@@ -118,6 +118,8 @@ def test_a_first_line_that_is_not_a_headline_stays_in_the_body() -> None:
         "Os moradores esperaram três anos por isso. Agora a balsa passa a cada vinte minutos!",
         # a credit line with a link
         "Tested by: Jane Doe RRP: £24.99 More info: www.harbourkit.example",
+        # all in capitals: a call to action or a quoted title, not the headline
+        "ALL ABOARD FOR THE HARBOUR FESTIVAL",
     ):
         result = cleaner.clean_text(f"{first}\n\n{_BODY}")
         assert result.title is None
