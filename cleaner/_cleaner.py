@@ -173,9 +173,11 @@ def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict], shapes: Se
         if len(rest) > 2 or not title_like(shape(text_block(head)), head, 1) or not bylines(rest):
             return None
         return first
-    if block.text.isupper() and "|" not in block.text:
+    s = shapes[first]
+    if block.text.isupper() and "|" not in block.text and s.words <= len(s.tokens):
         # Headlines are stored in their written case (style sheets do the shouting), so a first
         # line all in capitals is a call to action ("CLICK FOR FULL RESULTS"), a quoted title or
-        # a label the body keeps; a table row of capitals ("| HOME | CONTACT |") is a menu.
+        # a label the body keeps; a table row of capitals ("| HOME | CONTACT |") is a menu. (A
+        # Chinese or Japanese line, more words than tokens, is "upper" for a few Latin capitals.)
         return None
-    return first if title_like(shapes[first], block.text) else None
+    return first if title_like(s, block.text) else None

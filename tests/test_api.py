@@ -82,7 +82,10 @@ def test_a_headline_on_the_first_line_is_the_title() -> None:
     for headline in ("Harbour Council Approves New Ferry Timetable",
                      "Will the Island Ferry Run Every Twenty Minutes?",
                      "Stadtrat beschließt neuen Fahrplan für die Inselfähre",
-                     "Le conseil adopte le nouvel horaire du bac de l'île"):
+                     "Le conseil adopte le nouvel horaire du bac de l'île",
+                     # no spaces to count words by; a few Latin capitals do not make it shouting
+                     "港口渡轮时刻表今天起调整，每二十分钟一班",
+                     "港口渡轮APP今天上线新的时刻表查询功能"):
         result = cleaner.clean_text(f"{headline}\n\n{_BODY}")
         assert result.title == headline
         assert headline not in result.text
@@ -120,6 +123,8 @@ def test_a_first_line_that_is_not_a_headline_stays_in_the_body() -> None:
         "Tested by: Jane Doe RRP: £24.99 More info: www.harbourkit.example",
         # all in capitals: a call to action or a quoted title, not the headline
         "ALL ABOARD FOR THE HARBOUR FESTIVAL",
+        # a Chinese sentence, ending in an ideographic full stop
+        "港口渡轮时刻表今天起调整，每二十分钟一班。",
     ):
         result = cleaner.clean_text(f"{first}\n\n{_BODY}")
         assert result.title is None

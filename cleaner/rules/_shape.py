@@ -199,10 +199,16 @@ _TWO_SENTENCES = re.compile(r"\b[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'’]{2,}[.
 def title_like(s: Shape, text: str, min_words: int = 5) -> bool:
     """Could be the document's own headline: short, one line, not a sentence ending in a stop,
     not two sentences, no link or address in it. ``min_words`` words with letters at least:
-    a shorter first line is a section name or a label unless something else marks it."""
+    a shorter first line is a section name or a label unless something else marks it. Chinese
+    and Japanese are written without spaces: there the words are :func:`word_count`'s estimate,
+    and an ideographic full stop ends a sentence."""
     if not 2 <= s.words <= _TITLE_MAX_WORDS or "\n" in text or len(text) > 250:
         return False
-    if sum(1 for token in text.split() if any(ch.isalpha() for ch in token)) < min_words:
+    tokens = s.tokens
+    if s.words > len(tokens):  # CJK
+        if s.words < min_words or text.rstrip().endswith("。"):
+            return False
+    elif sum(1 for token in tokens if any(ch.isalpha() for ch in token)) < min_words:
         return False
     if _ends_open(text) and _NOT_TITLE.search(text) is None:
         return True
