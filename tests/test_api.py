@@ -119,6 +119,7 @@ def test_a_first_line_that_is_not_a_headline_stays_in_the_body() -> None:
         # two sentences
         "Residents waited three years for this. Now the ferry runs every twenty minutes!",
         "Os moradores esperaram três anos por isso. Agora a balsa passa a cada vinte minutos!",
+        "Já andou na balsa noturna de Porto Belo? Veja como foi a viagem!",
         # a credit line with a link
         "Tested by: Jane Doe RRP: £24.99 More info: www.harbourkit.example",
         # all in capitals: a call to action or a quoted title, not the headline

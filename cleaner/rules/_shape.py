@@ -187,13 +187,19 @@ _TITLE_MAX_WORDS = 24
 """Headlines run to about fifteen words; past two dozen the first line is a lede or a blurb."""
 _LINK = r"www\.|https?:|@\w"
 """A link or an address: a credit line or a blurb."""
+_SENTENCE_END = r"\b[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'’]{2,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
+"""A sentence ends inside, after a word of three letters or more (not "Dr." or "U.S.")."""
 _NOT_TITLE = re.compile(
     _LINK
-    + r"|\b[a-zß-öø-ÿ]{3,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"  # a sentence ends inside it
+    # a sentence ends inside it, after a lower-case word ...
+    + r"|\b[a-zß-öø-ÿ]{3,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
+    # ... or a question or exclamation ends after a name ("... in Porto Belo? See how ..."); a
+    # full stop after a capitalised word is as often an abbreviation ("Gov.", "Mich.") or part
+    # of a slogan the headline quotes
+    r"|\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2,}[!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
 )
 _HAS_LINK = re.compile(_LINK)
-_TWO_SENTENCES = re.compile(r"\b[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'’]{2,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]")
-"""A sentence ends inside, after a word of three letters or more (not "Dr." or "U.S.")."""
+_TWO_SENTENCES = re.compile(_SENTENCE_END)
 
 
 def title_like(s: Shape, text: str, min_words: int = 5) -> bool:
