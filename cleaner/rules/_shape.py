@@ -204,7 +204,8 @@ _TWO_SENTENCES = re.compile(_SENTENCE_END)
 
 def title_like(s: Shape, text: str, min_words: int = 5) -> bool:
     """Could be the document's own headline: short, one line, not a sentence ending in a stop,
-    not two sentences, no link or address in it. ``min_words`` words with letters at least:
+    not two sentences (unless every word is capitalised, as two-part headlines are), no link or
+    address in it. ``min_words`` words with letters at least:
     a shorter first line is a section name or a label unless something else marks it. Chinese
     and Japanese are written without spaces: there the words are :func:`word_count`'s estimate,
     and an ideographic full stop ends a sentence."""
