@@ -52,7 +52,11 @@ def _between_body(view: View, k: int, params: Params) -> bool:
 
 _NOT_HEADLINE = re.compile(
     r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b"
-    r"|[$€£]\s?\d[\d,]*\.\d\d\b",  # a price to the cent: a product or a deal, not a headline
+    r"|[$€£]\s?\d[\d,]*\.\d\d\b"  # a price to the cent: a product or a deal, not a headline
+    # a deal line of a shopping roundup: "Now $549", "Save $5", "40% Off", "... for $199"
+    r"|\b(?:now|save|get|only|just|originally|from)\s+[$€£]\s?\d|\d\s?%\s+off\b"
+    r"|\bfor\s+[$€£]\s?\d[\d,.]*\)?$"
+    r"|^[QA]\s?:",  # a quiz's or an interview's question or answer
     re.I)
 
 
