@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model import Block
-from ._shape import _CJK, Shape, headline_like
+from ._shape import _CJK, Shape, _ends_open, headline_like
 
 Params = Mapping[str, Any]
 
@@ -327,6 +327,45 @@ def _after_end(view: View, params: Params) -> set[int]:
     return set()
 
 
+def _headline_list(view: View, params: Params) -> set[int]:
+    """A run of list items shaped like headlines (title case, no closing full stop) in the
+    last part of a document where a rule named in ``evidence_rules`` dropped a block in this
+    pass, right after a body paragraph: the site's "Related" links, set as a bare list.
+
+    Sites that put "Related: ..." lines between the paragraphs commonly end the article with
+    a few more of their headlines as a headerless list. A list the article gives is introduced
+    by a line ending in a colon, or stands under a subheading, and is rarely all title case;
+    on a page with no teaser dropped, a title-case list is left alone (tour dates, line-ups)."""
+    prefixes = tuple(params.get("evidence_rules", ()))
+    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
+    if not prefixes or not any(r.startswith(prefixes) for r in dropped.values()):
+        return set()
+    first = int(float(params.get("after", 0.5)) * len(view.blocks))
+    min_run = int(params.get("min_run", 2))
+    kept = [k for k in range(len(view.blocks)) if k not in dropped]
+    found: set[int] = set()
+    start = 0  # where the current run starts in ``kept``
+    for i, k in enumerate(kept + [-1]):
+        if k >= first and _listed_headline(view, k, params):
+            continue
+        # after a paragraph: not a line announcing the list (a colon), a subheading or an item
+        before = kept[start - 1] if start > 0 else -1
+        if i - start >= min_run and view.body_at(before) and view.blocks[before].kind != "li":
+            found.update(kept[start:i])
+        start = i + 1
+    return found
+
+
+def _listed_headline(view: View, k: int, params: Params) -> bool:
+    block, s = view.blocks[k], view.shapes[k]
+    if block.kind != "li" or s.words > int(params.get("max_words", 20)):
+        return False
+    if s.terminal and not block.text.rstrip().endswith("?"):
+        return False
+    return (s.title_ratio >= float(params.get("min_title_ratio", 0.75))
+            and _ends_open(block.text))
+
+
 def _link_list(view: View, params: Params) -> set[int]:
     """(HTML) A run of list items that each carry a link and some text of their own, after the
     body has begun: a list of other stories with their summaries ("Jones tells Belichick
@@ -362,5 +401,6 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "repeated-block": _repeated_block,
     "link-list": _link_list,
     "after-end": _after_end,
+    "headline-list": _headline_list,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
