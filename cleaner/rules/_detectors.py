@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -301,7 +302,8 @@ def _after_end(view: View, params: Params) -> set[int]:
 
     Once a block dropped in this pass by a rule named in ``end_rules`` (a newsletter, app or
     share pitch, a comments header) stands in the last part of the document (after ``after``
-    of its blocks), what follows it is the page's furniture (other stories' headlines, widget
+    of its blocks or, unless the document is a page dump, ``after_words`` of its words), what
+    follows it is the page's furniture (other stories' headlines, widget
     text, menus) when none of it is longer than ``max_words`` and at most ``max_prose`` of it
     reads as sentences. A pitch inside the article is followed by more of its sentences, and
     stays a single drop."""
@@ -311,10 +313,16 @@ def _after_end(view: View, params: Params) -> set[int]:
         return set()
     n = len(view.blocks)
     first = int(float(params.get("after", 0.6)) * n)
+    # A short article with a long tail of furniture has its end early by blocks, late by words
+    # (on a page dump the menus above the article skew the words; page-chrome takes its tail).
+    before = list(accumulate((s.words for s in view.shapes), initial=0))  # words before each
+    first_word = float(params.get("after_words", 1.0)) * before[-1]
+    if is_page_dump(view, params):
+        first_word = float("inf")
     longest = int(params.get("max_words", 30))
     max_prose = float(params.get("max_prose", 0.5))
     for k in sorted(dropped):
-        if k < first or not dropped[k].startswith(prefixes):
+        if not dropped[k].startswith(prefixes) or (k < first and before[k] < first_word):
             continue
         rest = [j for j in range(k + 1, n) if j not in dropped]
         if not rest:
