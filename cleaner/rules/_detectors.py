@@ -374,6 +374,33 @@ def _listed_headline(view: View, k: int, params: Params) -> bool:
             and _ends_open(block.text))
 
 
+_PIPE_TITLE = re.compile(r"^[^|\n]{3,60} \| [^|\n]{10,}$")
+"""A page title as a browser tab shows it: a series or site name, a bar, a headline."""
+
+
+def _pipe_titles(view: View, params: Params) -> set[int]:
+    """After ``after`` of the blocks, a run of at least ``min_run`` blocks that are each a page
+    title with one bar in it ("Design Week | A chair made of rope", "A chair made of rope |
+    Harbour Design"), no closing full stop and at most ``max_words`` words: links to the
+    site's other posts, listed under their full page titles. Body text rarely has a bar, and
+    a table row or a menu bar has more than one."""
+    n = len(view.blocks)
+    first = int(float(params.get("after", 0.6)) * n)
+    min_run, longest = int(params.get("min_run", 2)), int(params.get("max_words", 20))
+    found: set[int] = set()
+    run: list[int] = []
+    for k in range(first, n + 1):
+        s = view.shapes[k] if k < n else None
+        if (s is not None and not s.terminal and s.words <= longest
+                and " | " in s.text and _PIPE_TITLE.match(s.text)):
+            run.append(k)
+            continue
+        if len(run) >= min_run:
+            found.update(run)
+        run = []
+    return found
+
+
 def _link_list(view: View, params: Params) -> set[int]:
     """(HTML) A run of list items that each carry a link and some text of their own, after the
     body has begun: a list of other stories with their summaries ("Jones tells Belichick
@@ -410,5 +437,6 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "link-list": _link_list,
     "after-end": _after_end,
     "headline-list": _headline_list,
+    "pipe-titles": _pipe_titles,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
