@@ -53,12 +53,22 @@ def _between_body(view: View, k: int, params: Params) -> bool:
 
 _NOT_HEADLINE = re.compile(
     r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b"
-    r"|[$€£]\s?\d[\d,]*\.\d\d\b"  # a price to the cent: a product or a deal, not a headline
-    # a deal line of a shopping roundup: "Now $549", "Save $5", "40% Off", "... for $199"
-    r"|\b(?:now|save|get|only|just|originally|from)\s+[$€£]\s?\d|\d\s?%\s+off\b"
-    r"|\bfor\s+[$€£]\s?\d[\d,.]*\)?$"
-    r"|^[QA]\s?:",  # a quiz's or an interview's question or answer
+    r"|[$€£]\s?\d[\d,]*\.\d\d\b",  # a price to the cent: a product or a deal, not a headline
     re.I)
+_DEAL = re.compile(
+    r"\b(?:now|save|get|only|just|originally|from)\s+[$€£]\s?\d|\d\s?%\s+off\b"
+    r"|\bfor\s+[$€£]\s?\d[\d,.]*\)?$",
+    re.I)
+"""A deal line of a shopping roundup: "Now $549", "Save $5", "40% Off", "... for $199"."""
+_QA = re.compile(r"[QA]\s?:")
+"""A quiz's or an interview's question or answer: "Q: ...", "A: ..."."""
+
+
+def _not_headline(text: str) -> bool:
+    if _NOT_HEADLINE.search(text) or _QA.match(text):
+        return True
+    # the deal test is slow to run on every line; most lines have no price or percentage
+    return any(sign in text for sign in "$€£%") and _DEAL.search(text) is not None
 
 
 def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
@@ -74,7 +84,7 @@ def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
 
 
 def _headline_candidate(block: Block, s: Shape, least: int, most: int) -> bool:
-    if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
+    if block.kind not in ("p", "h") or _not_headline(block.text):
         return False
     if block.from_html and not block.link_density:
         return False  # on a web page a teaser links to its article; this is a subheading
@@ -303,9 +313,9 @@ def _after_end(view: View, params: Params) -> set[int]:
     Once a block dropped in this pass by a rule named in ``end_rules`` (a newsletter, app or
     share pitch, a comments header) stands in the last part of the document (after ``after``
     of its blocks or, unless the document is a page dump, ``after_words`` of its words), what
-    follows it is the page's furniture (other stories' headlines, widget
-    text, menus) when none of it is longer than ``max_words`` and at most ``max_prose`` of it
-    reads as sentences. A pitch inside the article is followed by more of its sentences, and
+    follows it is the page's furniture (other stories' headlines, widget text, menus) when
+    none of it is longer than ``max_words`` and at most ``max_prose`` of it reads as
+    sentences. A pitch inside the article is followed by more of its sentences, and
     stays a single drop."""
     prefixes = tuple(params.get("end_rules", ()))
     dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
@@ -313,17 +323,21 @@ def _after_end(view: View, params: Params) -> set[int]:
         return set()
     n = len(view.blocks)
     first = int(float(params.get("after", 0.6)) * n)
-    # A short article with a long tail of furniture has its end early by blocks, late by words
-    # (on a page dump the menus above the article skew the words; page-chrome takes its tail).
-    before = list(accumulate((s.words for s in view.shapes), initial=0))  # words before each
-    first_word = float(params.get("after_words", 1.0)) * before[-1]
-    if is_page_dump(view, params):
-        first_word = float("inf")
     longest = int(params.get("max_words", 30))
     max_prose = float(params.get("max_prose", 0.5))
+    before: list[int] = []  # words before each block, counted when first needed
     for k in sorted(dropped):
-        if not dropped[k].startswith(prefixes) or (k < first and before[k] < first_word):
+        if not dropped[k].startswith(prefixes):
             continue
+        if k < first:
+            # A short article with a long tail of furniture ends early by blocks, late by
+            # words (on a page dump the menus above the article skew the words, and
+            # page-chrome takes its tail).
+            if not before:
+                before = list(accumulate((s.words for s in view.shapes), initial=0))
+            share = float(params.get("after_words", 1.0))
+            if before[k] < share * before[-1] or is_page_dump(view, params):
+                continue
         rest = [j for j in range(k + 1, n) if j not in dropped]
         if not rest:
             return set()
@@ -393,20 +407,19 @@ def _glued_teasers(view: View, params: Params) -> set[int]:
     least, most = int(params.get("min_words", 8)), int(params.get("max_words", 30))
     min_run, share = int(params.get("min_run", 3)), float(params.get("min_glued", 0.5))
     max_title = float(params.get("max_title_ratio", 0.75))
+    items = [k for k in range(first, n) if view.blocks[k].kind == "li"]
+    if len(items) < min_run:
+        return set()  # most documents end without a list
+    items = [k for k in items
+             if not view.shapes[k].terminal and least <= view.shapes[k].words <= most]
     found: set[int] = set()
-    run: list[int] = []
-    for k in range(first, n + 1):
-        s = view.shapes[k] if k < n else None
-        if (s is not None and view.blocks[k].kind == "li" and not s.terminal
-                and least <= s.words <= most):
-            run.append(k)
+    for run in _runs(items):
+        if len(run) < min_run:
             continue
-        if len(run) >= min_run:
-            glued = sum(1 for j in run if view.shapes[j].title_ratio < max_title
-                        and _GLUED.search(view.blocks[j].text))
-            if glued >= share * len(run):
-                found.update(run)
-        run = []
+        glued = sum(1 for k in run if view.shapes[k].title_ratio < max_title
+                    and _GLUED.search(view.blocks[k].text))
+        if glued >= share * len(run):
+            found.update(run)
     return found
 
 
@@ -423,18 +436,21 @@ def _pipe_titles(view: View, params: Params) -> set[int]:
     n = len(view.blocks)
     first = int(float(params.get("after", 0.6)) * n)
     min_run, longest = int(params.get("min_run", 2)), int(params.get("max_words", 20))
-    found: set[int] = set()
-    run: list[int] = []
-    for k in range(first, n + 1):
-        s = view.shapes[k] if k < n else None
-        if (s is not None and not s.terminal and s.words <= longest
-                and " | " in s.text and _PIPE_TITLE.match(s.text)):
-            run.append(k)
-            continue
-        if len(run) >= min_run:
-            found.update(run)
-        run = []
-    return found
+    titles = [k for k in range(first, n) if " | " in view.blocks[k].text
+              and not view.shapes[k].terminal and view.shapes[k].words <= longest
+              and _PIPE_TITLE.match(view.blocks[k].text)]
+    return {k for run in _runs(titles) if len(run) >= min_run for k in run}
+
+
+def _runs(positions: list[int]) -> list[list[int]]:
+    """Ascending positions cut into runs of consecutive ones."""
+    runs: list[list[int]] = []
+    for k in positions:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
 
 
 def _link_list(view: View, params: Params) -> set[int]:
