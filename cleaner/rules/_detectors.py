@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._model import Block
-from ._shape import _CJK, Shape, headline_like
+from ._shape import _CJK, Shape, _ends_open, headline_like
 
 Params = Mapping[str, Any]
 
@@ -54,6 +55,20 @@ _NOT_HEADLINE = re.compile(
     r"https?:|www\.|@|[\[\]#|;{}]|\b[a-z]{3,}\. [A-Z]|^(?:posted|by)\b"
     r"|[$€£]\s?\d[\d,]*\.\d\d\b",  # a price to the cent: a product or a deal, not a headline
     re.I)
+_DEAL = re.compile(
+    r"\b(?:now|save|get|only|just|originally|from)\s+[$€£]\s?\d|\d\s?%\s+off\b"
+    r"|\bfor\s+[$€£]\s?\d[\d,.]*\)?$",
+    re.I)
+"""A deal line of a shopping roundup: "Now $549", "Save $5", "40% Off", "... for $199"."""
+_QA = re.compile(r"[QA]\s?:")
+"""A quiz's or an interview's question or answer: "Q: ...", "A: ..."."""
+
+
+def _not_headline(text: str) -> bool:
+    if _NOT_HEADLINE.search(text) or _QA.match(text):
+        return True
+    # the deal test is slow to run on every line; most lines have no price or percentage
+    return any(sign in text for sign in "$€£%") and _DEAL.search(text) is not None
 
 
 def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
@@ -69,7 +84,7 @@ def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
 
 
 def _headline_candidate(block: Block, s: Shape, least: int, most: int) -> bool:
-    if block.kind not in ("p", "h") or _NOT_HEADLINE.search(block.text):
+    if block.kind not in ("p", "h") or _not_headline(block.text):
         return False
     if block.from_html and not block.link_density:
         return False  # on a web page a teaser links to its article; this is a subheading
@@ -297,9 +312,10 @@ def _after_end(view: View, params: Params) -> set[int]:
 
     Once a block dropped in this pass by a rule named in ``end_rules`` (a newsletter, app or
     share pitch, a comments header) stands in the last part of the document (after ``after``
-    of its blocks), what follows it is the page's furniture (other stories' headlines, widget
-    text, menus) when none of it is longer than ``max_words`` and at most ``max_prose`` of it
-    reads as sentences. A pitch inside the article is followed by more of its sentences, and
+    of its blocks or, unless the document is a page dump, ``after_words`` of its words), what
+    follows it is the page's furniture (other stories' headlines, widget text, menus) when
+    none of it is longer than ``max_words`` and at most ``max_prose`` of it reads as
+    sentences. A pitch inside the article is followed by more of its sentences, and
     stays a single drop."""
     prefixes = tuple(params.get("end_rules", ()))
     dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
@@ -309,9 +325,19 @@ def _after_end(view: View, params: Params) -> set[int]:
     first = int(float(params.get("after", 0.6)) * n)
     longest = int(params.get("max_words", 30))
     max_prose = float(params.get("max_prose", 0.5))
+    before: list[int] = []  # words before each block, counted when first needed
     for k in sorted(dropped):
-        if k < first or not dropped[k].startswith(prefixes):
+        if not dropped[k].startswith(prefixes):
             continue
+        if k < first:
+            # A short article with a long tail of furniture ends early by blocks, late by
+            # words (on a page dump the menus above the article skew the words, and
+            # page-chrome takes its tail).
+            if not before:
+                before = list(accumulate((s.words for s in view.shapes), initial=0))
+            share = float(params.get("after_words", 1.0))
+            if before[k] < share * before[-1] or is_page_dump(view, params):
+                continue
         rest = [j for j in range(k + 1, n) if j not in dropped]
         if not rest:
             return set()
@@ -321,6 +347,110 @@ def _after_end(view: View, params: Params) -> set[int]:
         if prose <= max_prose * len(rest):
             return set(rest)
     return set()
+
+
+def _headline_list(view: View, params: Params) -> set[int]:
+    """A run of list items shaped like headlines (title case, no closing full stop) in the
+    last part of a document where a rule named in ``evidence_rules`` dropped a block in this
+    pass, right after a body paragraph: the site's "Related" links, set as a bare list.
+
+    Sites that put "Related: ..." lines between the paragraphs commonly end the article with
+    a few more of their headlines as a headerless list. A list the article gives is introduced
+    by a line ending in a colon, or stands under a subheading, and is rarely all title case;
+    on a page with no teaser dropped, a title-case list is left alone (tour dates, line-ups)."""
+    prefixes = tuple(params.get("evidence_rules", ()))
+    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
+    if not prefixes or not any(r.startswith(prefixes) for r in dropped.values()):
+        return set()
+    first = int(float(params.get("after", 0.5)) * len(view.blocks))
+    min_run = int(params.get("min_run", 2))
+    kept = [k for k in range(len(view.blocks)) if k not in dropped]
+    found: set[int] = set()
+    start = 0  # where the current run starts in ``kept``
+    for i, k in enumerate(kept + [-1]):
+        if k >= first and _listed_headline(view, k, params):
+            continue
+        # after a paragraph: not a line announcing the list (a colon), a subheading or an item
+        before = kept[start - 1] if start > 0 else -1
+        if i - start >= min_run and view.body_at(before) and view.blocks[before].kind != "li":
+            found.update(kept[start:i])
+        start = i + 1
+    return found
+
+
+def _listed_headline(view: View, k: int, params: Params) -> bool:
+    block, s = view.blocks[k], view.shapes[k]
+    if block.kind != "li" or s.words > int(params.get("max_words", 20)):
+        return False
+    if s.terminal and not block.text.rstrip().endswith("?"):
+        return False
+    return (s.title_ratio >= float(params.get("min_title_ratio", 0.75))
+            and _ends_open(block.text))
+
+
+_GLUED = re.compile(
+    r"[^\W\d_]{2,} (?:The|A|An|This|These|Those|Here's|Here|It|He|She|They|We|His|Her|Its"
+    r"|Their|Neither|Both|One) [\w'’]")
+"""A sentence opening right after a word with no stop between: a headline and its summary
+run together ("Ferry fares to rise in spring The operator blames fuel costs")."""
+
+
+def _glued_teasers(view: View, params: Params) -> set[int]:
+    """After ``after`` of the blocks, a run of at least ``min_run`` list items of ``min_words``
+    to ``max_words`` words that do not end like sentences, when at least ``min_glued`` of them
+    run a headline and its summary together (see ``_GLUED``; not in title case, where "The"
+    opens a headline's every other word): a related-stories widget, each card's headline and
+    dek extracted as one line. An article's own list items do not carry a second sentence
+    glued to the first."""
+    n = len(view.blocks)
+    first = int(float(params.get("after", 0.5)) * n)
+    least, most = int(params.get("min_words", 8)), int(params.get("max_words", 30))
+    min_run, share = int(params.get("min_run", 3)), float(params.get("min_glued", 0.5))
+    max_title = float(params.get("max_title_ratio", 0.75))
+    items = [k for k in range(first, n) if view.blocks[k].kind == "li"]
+    if len(items) < min_run:
+        return set()  # most documents end without a list
+    items = [k for k in items
+             if not view.shapes[k].terminal and least <= view.shapes[k].words <= most]
+    found: set[int] = set()
+    for run in _runs(items):
+        if len(run) < min_run:
+            continue
+        glued = sum(1 for k in run if view.shapes[k].title_ratio < max_title
+                    and _GLUED.search(view.blocks[k].text))
+        if glued >= share * len(run):
+            found.update(run)
+    return found
+
+
+_PIPE_TITLE = re.compile(r"^[^|\n]{3,60} \| [^|\n]{10,}$")
+"""A page title as a browser tab shows it: a series or site name, a bar, a headline."""
+
+
+def _pipe_titles(view: View, params: Params) -> set[int]:
+    """After ``after`` of the blocks, a run of at least ``min_run`` blocks that are each a page
+    title with one bar in it ("Design Week | A chair made of rope", "A chair made of rope |
+    Harbour Design"), no closing full stop and at most ``max_words`` words: links to the
+    site's other posts, listed under their full page titles. Body text rarely has a bar, and
+    a table row or a menu bar has more than one."""
+    n = len(view.blocks)
+    first = int(float(params.get("after", 0.6)) * n)
+    min_run, longest = int(params.get("min_run", 2)), int(params.get("max_words", 20))
+    titles = [k for k in range(first, n) if " | " in view.blocks[k].text
+              and not view.shapes[k].terminal and view.shapes[k].words <= longest
+              and _PIPE_TITLE.match(view.blocks[k].text)]
+    return {k for run in _runs(titles) if len(run) >= min_run for k in run}
+
+
+def _runs(positions: list[int]) -> list[list[int]]:
+    """Ascending positions cut into runs of consecutive ones."""
+    runs: list[list[int]] = []
+    for k in positions:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
 
 
 def _link_list(view: View, params: Params) -> set[int]:
@@ -358,5 +488,8 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "repeated-block": _repeated_block,
     "link-list": _link_list,
     "after-end": _after_end,
+    "headline-list": _headline_list,
+    "pipe-titles": _pipe_titles,
+    "glued-teasers": _glued_teasers,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
