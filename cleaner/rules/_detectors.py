@@ -388,41 +388,6 @@ def _listed_headline(view: View, k: int, params: Params) -> bool:
             and _ends_open(block.text))
 
 
-_GLUED = re.compile(
-    r"[^\W\d_]{2,} (?:The|A|An|This|These|Those|Here's|Here|It|He|She|They|We|His|Her|Its"
-    r"|Their|Neither|Both|One) [\w'’]")
-"""A sentence opening right after a word with no stop between: a headline and its summary
-run together ("Ferry fares to rise in spring The operator blames fuel costs")."""
-
-
-def _glued_teasers(view: View, params: Params) -> set[int]:
-    """After ``after`` of the blocks, a run of at least ``min_run`` list items of ``min_words``
-    to ``max_words`` words that do not end like sentences, when at least ``min_glued`` of them
-    run a headline and its summary together (see ``_GLUED``; not in title case, where "The"
-    opens a headline's every other word): a related-stories widget, each card's headline and
-    dek extracted as one line. An article's own list items do not carry a second sentence
-    glued to the first."""
-    n = len(view.blocks)
-    first = int(float(params.get("after", 0.5)) * n)
-    least, most = int(params.get("min_words", 8)), int(params.get("max_words", 30))
-    min_run, share = int(params.get("min_run", 3)), float(params.get("min_glued", 0.5))
-    max_title = float(params.get("max_title_ratio", 0.75))
-    items = [k for k in range(first, n) if view.blocks[k].kind == "li"]
-    if len(items) < min_run:
-        return set()  # most documents end without a list
-    items = [k for k in items
-             if not view.shapes[k].terminal and least <= view.shapes[k].words <= most]
-    found: set[int] = set()
-    for run in _runs(items):
-        if len(run) < min_run:
-            continue
-        glued = sum(1 for k in run if view.shapes[k].title_ratio < max_title
-                    and _GLUED.search(view.blocks[k].text))
-        if glued >= share * len(run):
-            found.update(run)
-    return found
-
-
 _PIPE_TITLE = re.compile(r"^[^|\n]{3,60} \| [^|\n]{10,}$")
 """A page title as a browser tab shows it: a series or site name, a bar, a headline."""
 
@@ -490,6 +455,5 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "after-end": _after_end,
     "headline-list": _headline_list,
     "pipe-titles": _pipe_titles,
-    "glued-teasers": _glued_teasers,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
