@@ -362,9 +362,13 @@ def _headline_list(view: View, params: Params) -> set[int]:
     dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
     if not prefixes or not any(r.startswith(prefixes) for r in dropped.values()):
         return set()
-    first = int(float(params.get("after", 0.5)) * len(view.blocks))
+    n = len(view.blocks)
+    first = int(float(params.get("after", 0.5)) * n)
     min_run = int(params.get("min_run", 2))
-    kept = [k for k in range(len(view.blocks)) if k not in dropped]
+    blocks = view.blocks
+    if sum(1 for k in range(first, n) if blocks[k].kind == "li") < min_run:
+        return set()  # most documents end without a list
+    kept = [k for k in range(n) if k not in dropped]
     found: set[int] = set()
     start = 0  # where the current run starts in ``kept``
     for i, k in enumerate(kept + [-1]):
@@ -401,9 +405,10 @@ def _pipe_titles(view: View, params: Params) -> set[int]:
     n = len(view.blocks)
     first = int(float(params.get("after", 0.6)) * n)
     min_run, longest = int(params.get("min_run", 2)), int(params.get("max_words", 20))
-    titles = [k for k in range(first, n) if " | " in view.blocks[k].text
-              and not view.shapes[k].terminal and view.shapes[k].words <= longest
-              and _PIPE_TITLE.match(view.blocks[k].text)]
+    shapes = view.shapes  # the cheap tests first: most blocks are sentences
+    titles = [k for k in range(first, n) if not shapes[k].terminal
+              and shapes[k].words <= longest and " | " in shapes[k].text
+              and _PIPE_TITLE.match(shapes[k].text)]
     return {k for run in _runs(titles) if len(run) >= min_run for k in run}
 
 
