@@ -19,16 +19,16 @@ from bench import _data, _metric  # noqa: E402
 import cleaner  # noqa: E402
 
 FLOORS = {
-    # (dataset, input): minimum F1 of cleaner
-    ("zyte", "article-text"): 0.968,
-    ("zyte", "page-text"): 0.882,
-    ("mozilla", "article-text"): 0.932,
-    ("mozilla", "page-text"): 0.894,
-    ("cleaneval", "article-text"): 0.873,
-    ("cleaneval", "page-text"): 0.884,
-    ("zyte", "html"): 0.975,
-    ("mozilla", "html"): 0.947,
-    ("cleaneval", "html"): 0.887,
+    # (dataset, input): minimum F1 of cleaner; zyte article-text is held at its target (0.975)
+    ("zyte", "article-text"): 0.975,
+    ("zyte", "page-text"): 0.885,
+    ("mozilla", "article-text"): 0.933,
+    ("mozilla", "page-text"): 0.895,
+    ("cleaneval", "article-text"): 0.874,
+    ("cleaneval", "page-text"): 0.886,
+    ("zyte", "html"): 0.977,
+    ("mozilla", "html"): 0.948,
+    ("cleaneval", "html"): 0.888,
 }
 
 
