@@ -376,7 +376,7 @@ def _headline_list(view: View, params: Params) -> set[int]:
             continue
         # after a paragraph: not a line announcing the list (a colon), a subheading or an item
         before = kept[start - 1] if start > 0 else -1
-        if i - start >= min_run and view.body_at(before) and view.blocks[before].kind != "li":
+        if i - start >= min_run and view.body_at(before) and blocks[before].kind != "li":
             found.update(kept[start:i])
         start = i + 1
     return found

@@ -156,7 +156,7 @@ def _title_ratio(tokens: list[str]) -> float:
 
 
 def _capitals(tokens: list[str]) -> tuple[int, int]:
-    """How many of the capitalisable non-minor words start with a capital, and how many there are."""
+    """How many capitalisable non-minor words start with a capital, and how many there are."""
     capitalisable = 0
     capitals = 0
     for token in tokens:
