@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from .._model import Block
-from ._shape import _CJK, Shape, _ends_open, headline_like
+from ._shape import _CJK, Shape, _ends_open, headline_end, headline_like
 
 Params = Mapping[str, Any]
 
@@ -58,7 +58,7 @@ _NOT_HEADLINE = re.compile(
 _DEAL = re.compile(
     r"\b(?:now|save|get|only|just|originally|from)\s+[$€£]\s?\d|\d\s?%\s+off\b"
     r"|\bfor\s+[$€£]\s?\d[\d,.]*\)?$",
-    re.I)
+    re.IGNORECASE)
 """A deal line of a shopping roundup: "Now $549", "Save $5", "40% Off", "... for $199"."""
 _QA = re.compile(r"[QA]\s?:")
 """A quiz's or an interview's question or answer: "Q: ...", "A: ..."."""
@@ -307,6 +307,16 @@ def _opening(text: str | None) -> str:
     return " ".join(words[:2])
 
 
+def _marks(view: View, params: Params, name: str) -> list[int]:
+    """The positions dropped in this pass by a rule whose id starts with one of the prefixes
+    listed in ``params[name]``, in order."""
+    prefixes = tuple(params.get(name, ()))
+    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
+    if not prefixes:
+        return []
+    return sorted(k for k, rule_id in dropped.items() if rule_id.startswith(prefixes))
+
+
 def _after_end(view: View, params: Params) -> set[int]:
     """The short blocks after the article's closing furniture.
 
@@ -317,18 +327,16 @@ def _after_end(view: View, params: Params) -> set[int]:
     none of it is longer than ``max_words`` and at most ``max_prose`` of it reads as
     sentences. A pitch inside the article is followed by more of its sentences, and
     stays a single drop."""
-    prefixes = tuple(params.get("end_rules", ()))
-    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
-    if not prefixes or not dropped:
+    marks = _marks(view, params, "end_rules")
+    if not marks:
         return set()
+    dropped: Mapping[int, str] = view.memo["dropped-by"]
     n = len(view.blocks)
     first = int(float(params.get("after", 0.6)) * n)
     longest = int(params.get("max_words", 30))
     max_prose = float(params.get("max_prose", 0.5))
     before: list[int] = []  # words before each block, counted when first needed
-    for k in sorted(dropped):
-        if not dropped[k].startswith(prefixes):
-            continue
+    for k in marks:
         if k < first:
             # A short article with a long tail of furniture ends early by blocks, late by
             # words (on a page dump the menus above the article skew the words, and
@@ -358,10 +366,9 @@ def _headline_list(view: View, params: Params) -> set[int]:
     a few more of their headlines as a headerless list. A list the article gives is introduced
     by a line ending in a colon, or stands under a subheading, and is rarely all title case;
     on a page with no teaser dropped, a title-case list is left alone (tour dates, line-ups)."""
-    prefixes = tuple(params.get("evidence_rules", ()))
-    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
-    if not prefixes or not any(r.startswith(prefixes) for r in dropped.values()):
+    if not _marks(view, params, "evidence_rules"):
         return set()
+    dropped: Mapping[int, str] = view.memo["dropped-by"]
     n = len(view.blocks)
     first = int(float(params.get("after", 0.5)) * n)
     min_run = int(params.get("min_run", 2))
@@ -369,16 +376,13 @@ def _headline_list(view: View, params: Params) -> set[int]:
     if sum(1 for k in range(first, n) if blocks[k].kind == "li") < min_run:
         return set()  # most documents end without a list
     kept = [k for k in range(n) if k not in dropped]
+    items = [i for i, k in enumerate(kept) if k >= first and _listed_headline(view, k, params)]
     found: set[int] = set()
-    start = 0  # where the current run starts in ``kept``
-    for i, k in enumerate(kept + [-1]):
-        if k >= first and _listed_headline(view, k, params):
-            continue
+    for run in _runs(items):
         # after a paragraph: not a line announcing the list (a colon), a subheading or an item
-        before = kept[start - 1] if start > 0 else -1
-        if i - start >= min_run and view.body_at(before) and blocks[before].kind != "li":
-            found.update(kept[start:i])
-        start = i + 1
+        before = kept[run[0] - 1] if run[0] > 0 else -1
+        if len(run) >= min_run and view.body_at(before) and blocks[before].kind != "li":
+            found.update(kept[i] for i in run)
     return found
 
 
@@ -386,7 +390,7 @@ def _listed_headline(view: View, k: int, params: Params) -> bool:
     block, s = view.blocks[k], view.shapes[k]
     if block.kind != "li" or s.words > int(params.get("max_words", 20)):
         return False
-    if s.terminal and not block.text.rstrip().endswith("?"):
+    if not headline_end(s):
         return False
     return (s.title_ratio >= float(params.get("min_title_ratio", 0.75))
             and _ends_open(block.text))
@@ -434,18 +438,10 @@ def _link_list(view: View, params: Params) -> set[int]:
     low, high = float(params.get("min_density", 0.2)), float(params.get("max_density", 0.99))
     start_share = float(params.get("after", 0.5))
     n = len(view.blocks)
-    found: set[int] = set()
-    run: list[int] = []
-    for k in range(n + 1):
-        block = view.blocks[k] if k < n else None
-        if (block is not None and block.kind == "li" and low <= block.link_density <= high
-                and not view.shapes[k].terminal):
-            run.append(k)
-            continue
-        if len(run) >= min_run and run[0] >= start_share * n:
-            found.update(run)
-        run = []
-    return found
+    items = [k for k, block in enumerate(view.blocks) if block.kind == "li"
+             and low <= block.link_density <= high and not view.shapes[k].terminal]
+    return {k for run in _runs(items) if len(run) >= min_run and run[0] >= start_share * n
+            for k in run}
 
 
 BLOCK_DETECTORS: dict[str, BlockDetector] = {

@@ -14,7 +14,7 @@ from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
 from ._load import Rule
 from ._match import Hit, TextMatcher
-from ._shape import Shape, shape
+from ._shape import Shape, headline_end, shape
 
 DETECTORS = DETECTOR_NAMES
 
@@ -135,15 +135,9 @@ def _run_after(view: View, k: int, run_max: int) -> list[int]:
         link_like = block.is_link or block.link_density >= 0.5
         if block.kind == "h" and not link_like:
             break
-        if not (block.kind == "li" or link_like or (s.words <= 20 and _headline_end(block, s))):
+        if not (block.kind == "li" or link_like or (s.words <= 20 and headline_end(s))):
             break
         if run and s.words <= 5 and not link_like and view.body_at(j + 1):
             break  # a short line right before body text is the next section's subheading
         run.append(j)
     return run
-
-
-def _headline_end(block: Block, s: Shape) -> bool:
-    """Ends as a listed headline does: with no stop, or with a question mark ("Who will make the
-    Hall of Fame in 2020?"), as other stories' headlines under a "Related" header often do."""
-    return not s.terminal or block.text.rstrip().endswith("?")

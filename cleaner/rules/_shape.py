@@ -169,6 +169,12 @@ def _capitals(tokens: list[str]) -> tuple[int, int]:
     return capitals, capitalisable
 
 
+def headline_end(s: Shape) -> bool:
+    """Ends as a listed headline does: with no stop, or with a question mark ("Who will make the
+    Hall of Fame in 2020?"), as other stories' headlines under a "Related" header often do."""
+    return not s.terminal or s.text.rstrip().endswith("?")
+
+
 def headline_like(s: Shape, text: str, *, min_words: int, max_words: int, min_ratio: float) -> bool:
     """Title case, headline length, no closing full stop."""
     if not min_words <= s.words <= max_words or (min_ratio > 0 and s.title_ratio < min_ratio):
@@ -187,16 +193,18 @@ _TITLE_MAX_WORDS = 24
 """Headlines run to about fifteen words; past two dozen the first line is a lede or a blurb."""
 _LINK = r"www\.|https?:|@\w"
 """A link or an address: a credit line or a blurb."""
-_SENTENCE_END = r"\b[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'’]{2,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
+_NEXT_SENTENCE = r"['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
+"""After a stop: closing quotes, a space, opening quotes and a capital."""
+_SENTENCE_END = r"\b[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'’]{2,}[.!?]" + _NEXT_SENTENCE
 """A sentence ends inside, after a word of three letters or more (not "Dr." or "U.S.")."""
 _NOT_TITLE = re.compile(
     _LINK
     # a sentence ends inside it, after a lower-case word ...
-    + r"|\b[a-zß-öø-ÿ]{3,}[.!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
+    + r"|\b[a-zß-öø-ÿ]{3,}[.!?]" + _NEXT_SENTENCE
     # ... or a question or exclamation ends after a name ("... in Porto Belo? See how ..."); a
     # full stop after a capitalised word is as often an abbreviation ("Gov.", "Mich.") or part
     # of a slogan the headline quotes
-    r"|\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2,}[!?]['\"”’)]*\s+[\"“‘(]*[A-ZÀ-ÖØ-Þ]"
+    + r"|\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2,}[!?]" + _NEXT_SENTENCE
 )
 _HAS_LINK = re.compile(_LINK)
 _TWO_SENTENCES = re.compile(_SENTENCE_END)
