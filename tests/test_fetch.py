@@ -26,8 +26,11 @@ HTML = ("content-type", "text/html; charset=utf-8")
 TEXT = ("content-type", "text/plain; charset=utf-8")
 MB = 1024 * 1024
 PLAIN = cleaner.Cleaner(default_rules=False)
-OPTS = FetchOptions(read_timeout=0.5, connect_timeout=1, total_timeout=3, backoff=0.01,
+# Generous limits, so a busy machine never turns a slow answer into a failure; the one test of a
+# read timeout sets SLOW_READ itself against a server that waits far longer than that.
+OPTS = FetchOptions(read_timeout=10, connect_timeout=10, total_timeout=30, backoff=0.01,
                     retries=2, workers=0)
+SLOW_READ = 0.5
 
 LATIN1_HTML = ("<html><head><title>Caf\u00e9 cr\u00e8me</title></head><body><article>"
                "<h1>Le caf\u00e9 du port rouvre ses portes</h1>"
@@ -66,6 +69,7 @@ def _chunks(total: int) -> AsyncIterator[bytes]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[LoopbackServer]:
     page, text = _html_page(), TEXT_PAGE.read_bytes()
+    bomb = _bomb()  # built once: building it per request cost the client its read timeout
     routes: dict[str, Route] = {
         "/robots.txt": lambda r: Reply(headers=(TEXT,),
                                        body=b"User-agent: *\nDisallow: /private/\n"),
@@ -77,7 +81,7 @@ def server() -> Iterator[LoopbackServer]:
         "/flaky": Sequence([Reply(500, body=b"oops"), Reply(headers=(TEXT,), body=text)]),
         "/busy": Sequence([Reply(429, headers=(("retry-after", "1"),)),
                            Reply(headers=(TEXT,), body=text)]),
-        "/slow": lambda r: Reply(headers=(TEXT,), body=text, delay=2.0),
+        "/slow": lambda r: Reply(headers=(TEXT,), body=text, delay=60.0),
         "/redirect/1": lambda r: Reply(302, headers=(("location", "/redirect/2"),)),
         "/redirect/2": lambda r: Reply(301, headers=(("location", "/redirect/3"),)),
         "/redirect/3": lambda r: Reply(302, headers=(("location", "/plain"),)),
@@ -85,7 +89,7 @@ def server() -> Iterator[LoopbackServer]:
         "/loop/b": lambda r: Reply(302, headers=(("location", "/loop/a"),)),
         "/huge": lambda r: Reply(headers=(HTML,), body=b"x" * (30 * MB)),
         "/huge-chunked": lambda r: Reply(headers=(HTML,), chunks=lambda: _chunks(30 * MB)),
-        "/bomb": lambda r: Reply(headers=(HTML, ("content-encoding", "gzip")), body=_bomb()),
+        "/bomb": lambda r: Reply(headers=(HTML, ("content-encoding", "gzip")), body=bomb),
         "/latin1": lambda r: Reply(headers=(("content-type", "text/html; charset=iso-8859-1"),),
                                    body=LATIN1_HTML),
         "/latin1.txt": lambda r: Reply(headers=(("content-type", "text/plain; charset=latin-1"),),
@@ -165,7 +169,7 @@ def test_header_charset_decodes_an_html_page_without_meta(server: LoopbackServer
 ])
 def test_failures_name_their_stage(server: LoopbackServer, path: str, stage: str,
                                    status: int | None, words: str) -> None:
-    result = one(server, path, retries=0)
+    result = one(server, path, retries=0, read_timeout=SLOW_READ if path == "/slow" else 10)
     assert not result.ok and result.cleaned is None
     assert (result.stage, result.status) == (stage, status)
     assert words in str(result.error)
@@ -222,7 +226,7 @@ def test_deny_private_refuses_loopback(server: LoopbackServer) -> None:
 def test_one_record_per_url_in_input_order(server: LoopbackServer) -> None:
     paths = ["/plain", "/missing", "/slow", "/redirect/1", "/image", "/plain"]
     urls = [server.url(p) for p in paths] + ["ftp://example.invalid/x"]
-    results = list(fetch(urls, replace(OPTS, retries=0), cleaner=PLAIN))
+    results = list(fetch(urls, replace(OPTS, retries=0, read_timeout=SLOW_READ), cleaner=PLAIN))
     assert [r.url for r in results] == urls
     assert [r.stage for r in results] == [None, "http", "connect", None, "type", None, "connect"]
 
