@@ -12,9 +12,9 @@ from typing import IO, Any
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError
-from .._fetch_options import FetchOptions
+from ..fetch import FetchOptions, fetch_documents
+from ..sources import needs_fetch
 from ..sources.jsonl import RecordFields
-from ..sources.urls import fetch_documents, needs_fetch
 from ._plan import InputFormat, plan_units
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point

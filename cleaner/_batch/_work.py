@@ -17,13 +17,12 @@ from typing import Literal, Protocol
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError, CleanTimeout, FetchError, SourceError
-from .._fetch_options import FetchOptions
 from .._pipeline import Result, clean_document
+from ..fetch import FetchOptions, fetch_document
 from ..output import explain, to_markdown, to_record
 from ..rules import Rule
 from ..sources import Document
 from ..sources.jsonl import JsonLines
-from ..sources.urls import fetch_document
 from ._limit import TimeLimit
 from ._stats import Tally
 
