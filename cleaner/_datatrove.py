@@ -8,7 +8,7 @@ from typing import Any
 from datatrove.pipeline.base import PipelineStep
 
 from ._batch import Job, Worker
-from ._batch._work import error_kind
+from ._batch._stats import error_kind
 from ._cleaner import Cleaner
 from .sources import Document
 

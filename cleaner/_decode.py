@@ -163,3 +163,21 @@ def _detect(data: bytes) -> str:
         return data.decode(encoding, errors="replace")
     except LookupError:
         return data.decode("cp1252", errors="replace")
+
+
+_TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode_declared(body: bytes, charset: str | None) -> str | None:
+    """A text/plain body decoded with the header's charset (read as browsers read it: latin-1
+    means windows-1252); None when there is none, it is unknown, a byte-order mark outranks it,
+    or the bytes do not fit it — detection then decides."""
+    codec = web_codec(charset)
+    if codec is None or body.startswith(_TEXT_BOMS):
+        return None
+    for name in (codec, "latin-1") if codec == "cp1252" else (codec,):
+        try:
+            return body.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return None

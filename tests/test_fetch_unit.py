@@ -13,25 +13,21 @@ from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Literal
 
 import httpx
 import pytest
 
 import cleaner
 from cleaner import FetchOptions, FetchResult, afetch, fetch
+from cleaner._decode import decode_declared
 from cleaner.fetch._body import parse_content_type
-from cleaner.fetch._clean import (
-    BATCH,
-    CleanJob,
-    CleanOutcome,
-    CleanPool,
-    clean_fetched,
-    decode_declared,
-)
+from cleaner.fetch._clean import BATCH, CleanPool, clean_page
 from cleaner.fetch._fetcher import Fetcher
 from cleaner.fetch._options import make_options
 from cleaner.fetch._policy import non_public
 from cleaner.fetch._retry import parse_retry_after, retry_delay
+from cleaner.sources import Document
 from cleaner.sources.urls import is_url, read_url_list
 
 PAGE = ("Harbour Council Approves New Ferry Timetable\n\n"
@@ -367,23 +363,28 @@ def test_decode_declared() -> None:
     assert decode_declared(b"\xef\xbb\xbfx", "latin-1") is None  # the BOM outranks the header
 
 
-def test_clean_fetched_stages() -> None:
+def page(body: bytes, kind: Literal["text", "html"], charset: str | None = None) -> Document:
+    return Document("http://a.test/", body, kind, url="http://a.test/", fetch=True,
+                    final_url="http://a.test/", status=200, charset=charset)
+
+
+def test_clean_page_stages() -> None:
     plain = cleaner.Cleaner(default_rules=False)
-    binary = clean_fetched(plain, CleanJob("http://a.test/", b"\x89PNG\r\n\x1a\n\x00\x00", "html"))
-    assert (binary.stage, binary.cleaned) == ("decode", None)
-    assert "PNG" in (binary.reason or "")
-    text = clean_fetched(plain, CleanJob("http://a.test/", "Grüße\n\nAus Köln.".encode("latin-1"),
-                                         "text", "iso-8859-1"))
+    binary = clean_page(plain, page(b"\x89PNG\r\n\x1a\n\x00\x00", "html"))
+    assert (binary.stage, binary.cleaned, binary.status) == ("decode", None, 200)
+    assert str(binary.error) == "http://a.test/: decode: not text: looks like a PNG image"
+    text = clean_page(plain, page("Grüße\n\nAus Köln.".encode("latin-1"), "text", "iso-8859-1"))
     assert text.cleaned is not None and "Köln" in text.cleaned.text
+    assert text.document.content == ""  # the page's bytes stay in the worker
 
 
 @pytest.mark.parametrize("workers", [0, 2])
 def test_clean_pool_drains_a_backlog(workers: int) -> None:
     """More pages at once than the calls in flight carry: every one is cleaned, in order."""
 
-    async def main() -> list[CleanOutcome]:
+    async def main() -> list[FetchResult]:
         async with CleanPool(PLAIN, workers) as pool:
-            jobs = [CleanJob("http://a.test/", f"Paragraph {i}.".encode(), "text")
+            jobs = [page(f"Paragraph {i}.".encode(), "text")
                     for i in range(5 * BATCH * 2 * max(1, workers))]
             return await asyncio.wait_for(asyncio.gather(*(pool.clean(j) for j in jobs)), 30)
 

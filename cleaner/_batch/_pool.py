@@ -32,19 +32,7 @@ from .._errors import CleanerError
 from .._pipeline import Result
 from ..sources import Document
 from ..sources.jsonl import JsonLine, parse_line
-from ._work import (
-    Job,
-    Outcome,
-    Packed,
-    Packer,
-    Task,
-    Unit,
-    Worker,
-    cut_to,
-    outcome,
-    timeout_error,
-    weight,
-)
+from ._work import Job, Packed, Packer, Task, Unit, Worker, cut_to, timeout_error, weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +111,12 @@ def _clean(worker: Worker, piece: _Piece, state: Any) -> Packed:
     failed = dict(piece.failed)
     for index, task in enumerate(piece.unit.tasks()):
         if index in failed:
-            packer.add(_failed(task, worker.job, failed[index]))
+            packer.add(task, *_failed(task, worker.job, failed[index]))
             continue
         state[2] = index
         state[1] = time.monotonic()
         state[0] = piece.seq
-        packer.add(worker.run(task))
+        worker.run(task, packer)
         state[0] = -1
     return packer.packed()
 
@@ -296,15 +284,15 @@ def _marked(piece: _Piece, culprit: tuple[int, int] | None, why: str | None) -> 
     return replace(piece, failed=(*piece.failed, (culprit[1], why)))
 
 
-def _failed(task: Task, job: Job, why: str | None) -> Outcome:
-    """The error outcome for an input whose worker was stopped (``why`` None) or died."""
+def _failed(task: Task, job: Job, why: str | None) -> tuple[Result, float]:
+    """The error result, and the seconds it counts for, of an input whose worker was stopped
+    (``why`` None) or died."""
     doc = _stub(task)
     if why is None:
         error: CleanerError = timeout_error(doc.source, job.time_limit,
                                             " (worker stopped and replaced)")
-        return outcome(task, Result(doc, error=error), job, job.time_limit or 0.0)
-    error = CleanerError(f"{doc.source}: internal error: {why}")
-    return outcome(task, Result(doc, error=error), job, 0.0)
+        return Result(doc, error=error), job.time_limit or 0.0
+    return Result(doc, error=CleanerError(f"{doc.source}: internal error: {why}")), 0.0
 
 
 def _stub(task: Task) -> Document:

@@ -10,16 +10,16 @@ import platform
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ._work import Outcome
+from .._errors import CleanerError, CleanTimeout, FetchError, SourceError
+from .._pipeline import Result
 
 
 @dataclass(slots=True)
 class Tally:
-    """The numbers that add up over outcomes: a run's :class:`Stats` keeps one, and a Dask worker
-    sends one back with each partition instead of an outcome per input."""
+    """The numbers that add up over results: a run's :class:`Stats` keeps one, and a Dask worker
+    sends one back with each partition instead of a result per input."""
 
     documents: int = 0
     failed: int = 0
@@ -32,19 +32,22 @@ class Tally:
     category_chars: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
 
-    def add(self, item: Outcome) -> None:
+    def add(self, result: Result, bytes_in: int, seconds: float) -> None:
         self.documents += 1
-        self.bytes_in += item.bytes_in
-        self.bytes_out += item.bytes_out
-        self.clean_seconds += item.seconds
-        if item.error_kind is not None:
+        self.bytes_in += bytes_in
+        self.clean_seconds += seconds
+        if result.error is not None:
             self.failed += 1
-            self.errors[item.error_kind] += 1
-        for rule_id, category, chars in item.removed:
-            self.rule_blocks[rule_id] += 1
-            self.rule_chars[rule_id] += chars
-            self.category_blocks[category] += 1
-            self.category_chars[category] += chars
+            self.errors[error_kind(result.error)] += 1
+        if result.cleaned is None:
+            return
+        self.bytes_out += len(result.cleaned.text.encode("utf-8", "replace"))
+        for removal in result.cleaned.removed:
+            chars = len(removal.text)
+            self.rule_blocks[removal.rule_id] += 1
+            self.rule_chars[removal.rule_id] += chars
+            self.category_blocks[removal.category] += 1
+            self.category_chars[removal.category] += chars
 
     def merge(self, other: Tally) -> None:
         self.documents += other.documents
@@ -126,3 +129,19 @@ def _pairs(counter: Counter[str], top: int) -> str:
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"
+
+
+def error_kind(error: CleanerError) -> str:
+    """A short, stable name for the kind of failure, for the stats: ``timeout``, ``fetch:
+    <stage>``, the lead words of a source error's reason (``malformed JSON``, ``not HTML``, ...),
+    ``internal error``, else the exception's class."""
+    if isinstance(error, FetchError):
+        return f"fetch: {error.stage}"
+    if isinstance(error, CleanTimeout):
+        return "timeout"
+    if isinstance(error, SourceError):
+        head = error.reason.split(": ", 1)[0]
+        return head if len(head) <= 40 else "SourceError"
+    if ": internal error: " in str(error):
+        return "internal error"
+    return type(error).__name__

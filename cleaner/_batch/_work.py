@@ -1,4 +1,4 @@
-"""What a worker does with one input: load it, clean it under a time limit, render its output.
+"""What a worker does with one input: load it, clean it under a time limit, write its output.
 
 Everything here is picklable and free of process state, so the same code runs inline, in the
 local process pool and on Dask workers, and gives the same bytes everywhere.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .._cleaner import Cleaner
-from .._errors import CleanerError, CleanTimeout, FetchError, SourceError
+from .._errors import CleanerError, CleanTimeout, SourceError
 from .._pipeline import Result, clean_document
 from ..fetch import FetchOptions, fetch_document
 from ..output import Writer
@@ -105,27 +105,10 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one input: its rendered output and the numbers the stats need."""
-
-    rel: str
-    output: bytes
-    """The rendered output, UTF-8 (encoded here, in the worker, so the writer only copies it)."""
-    source: str
-    error: str | None = None
-    error_kind: str | None = None
-    bytes_in: int = 0
-    bytes_out: int = 0
-    removed: tuple[tuple[str, str, int], ...] = ()
-    """(rule id, category, characters) for each removal."""
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
 class Packed:
-    """The outcomes of a run of inputs, as a worker process (local or Dask) sends them back:
-    the outputs joined (exactly the bytes one process writes for them), or each under its name
-    for ``-o DIR``; the errors to report, in order; and the numbers for the stats."""
+    """A run of results, written, as a worker process (local or Dask) sends them back: the
+    outputs joined (exactly the bytes one process writes for them), or each under its name for
+    ``-o DIR``; the errors to report, in order; and the numbers for the stats."""
 
     output: bytes
     files: tuple[tuple[str, bytes], ...]
@@ -134,23 +117,38 @@ class Packed:
 
 
 class Packer:
-    """Collects outcomes, in order, into one :class:`Packed`."""
+    """Writes results, in order, into one :class:`Packed`: each in the job's format (UTF-8,
+    encoded here in the worker, so the parent only copies it), and its numbers into the tally."""
 
     def __init__(self, job: Job) -> None:
-        self.to_dir = job.writer.to_dir
+        self.writer = job.writer
         self.outputs: list[bytes] = []
         self.files: list[tuple[str, bytes]] = []
         self.errors: list[str] = []
         self.tally = Tally()
 
-    def add(self, done: Outcome) -> None:
-        if self.to_dir:
-            self.files.append((done.rel, done.output))
+    def add(self, task: Task, result: Result, seconds: float) -> None:
+        result, output = self._write(result)
+        if self.writer.to_dir:
+            self.files.append((task.rel, output))
         else:
-            self.outputs.append(done.output)
-        if done.error is not None:
-            self.errors.append(done.error)
-        self.tally.add(done)
+            self.outputs.append(output)
+        if result.error is not None:
+            self.errors.append(str(result.error))
+        doc = result.document
+        self.tally.add(result, _size(doc.content) if doc.content else task.size, seconds)
+
+    def _write(self, result: Result) -> tuple[Result, bytes]:
+        """The result and its output; one that cannot be written as UTF-8 (a lone surrogate from
+        a ``\\ud800`` escape) becomes an error result instead."""
+        try:
+            return result, self.writer.write(result).encode("utf-8")
+        except UnicodeEncodeError:
+            doc = result.document
+            error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
+            result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
+                                     fetch=doc.fetch), error=error)
+            return result, self.writer.write(result).encode("utf-8")
 
     def packed(self) -> Packed:
         return Packed(b"".join(self.outputs), tuple(self.files), tuple(self.errors), self.tally)
@@ -167,17 +165,18 @@ class Worker:
     def close(self) -> None:
         self.limit.close()
 
-    def run(self, task: Task) -> Outcome:
+    def run(self, task: Task, packer: Packer) -> None:
+        """Clean one input and hand its result, with the time it took, to ``packer``."""
         started = time.perf_counter()
         result = self.result(task.item)
-        return outcome(task, result, self.job, time.perf_counter() - started)
+        packer.add(task, result, time.perf_counter() - started)
 
     def pack(self, units: Iterable[Unit]) -> Packed:
-        """Clean every input of ``units``, in order, and pack up the outcomes."""
+        """Clean every input of ``units``, in order, and pack up the results."""
         packer = Packer(self.job)
         for unit in units:
             for task in unit.tasks():
-                packer.add(self.run(task))
+                self.run(task, packer)
         return packer.packed()
 
     def result(self, item: Item) -> Result:
@@ -221,47 +220,6 @@ def shared_worker(job: Job) -> Worker:
 
 def timeout_error(source: str, limit: float | None, note: str = "") -> CleanTimeout:
     return CleanTimeout(f"{source}: timeout: took longer than {limit or 0:g} s{note}")
-
-
-def outcome(task: Task, result: Result, job: Job, seconds: float) -> Outcome:
-    """Render one result and take its numbers; a result that cannot be written as UTF-8 (a lone
-    surrogate from a ``\\ud800`` escape) becomes an error outcome instead."""
-    doc = result.document
-    try:
-        output = job.writer.write(result).encode("utf-8")
-    except UnicodeEncodeError:
-        unicode_error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
-        result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
-                                 fetch=doc.fetch), error=unicode_error)
-        output = job.writer.write(result).encode("utf-8")
-    cleaned = result.cleaned
-    error = result.error
-    return Outcome(
-        task.rel, output, doc.source,
-        error=str(error) if error is not None else None,
-        error_kind=error_kind(error) if error is not None else None,
-        bytes_in=_size(doc.content) if doc.content else task.size,
-        bytes_out=len(cleaned.text.encode("utf-8", "replace")) if cleaned is not None else 0,
-        removed=tuple((r.rule_id, r.category, len(r.text)) for r in cleaned.removed)
-        if cleaned is not None else (),
-        seconds=seconds,
-    )
-
-
-def error_kind(error: CleanerError) -> str:
-    """A short, stable name for the kind of failure, for the stats: ``timeout``, ``fetch:
-    <stage>``, the lead words of a source error's reason (``malformed JSON``, ``not HTML``, ...),
-    ``internal error``, else the exception's class."""
-    if isinstance(error, FetchError):
-        return f"fetch: {error.stage}"
-    if isinstance(error, CleanTimeout):
-        return "timeout"
-    if isinstance(error, SourceError):
-        head = error.reason.split(": ", 1)[0]
-        return head if len(head) <= 40 else "SourceError"
-    if ": internal error: " in str(error):
-        return "internal error"
-    return type(error).__name__
 
 
 def _size(content: str | bytes) -> int:

@@ -8,7 +8,6 @@ initializer); with one core, or ``workers=0``, pages are cleaned in one thread o
 from __future__ import annotations
 
 import asyncio
-import codecs
 import multiprocessing
 import os
 import pickle
@@ -16,79 +15,36 @@ import warnings
 from collections import deque
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import replace
 from types import TracebackType
 
 from .._cleaner import Cleaner
-from .._decode import decode_html, decode_text, sniff_binary, web_codec
-from .._errors import CleanerError, SourceError
-from .._model import Cleaned
-from ._model import PageKind
-
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+from .._errors import CleanerError, FetchError, SourceError
+from .._pipeline import decode
+from ..sources import Document
+from ._model import FetchResult
 
 
-@dataclass(frozen=True, slots=True)
-class CleanJob:
-    url: str
-    body: bytes
-    kind: PageKind
-    charset: str | None = None
-    """The charset the Content-Type header named, if any."""
-
-
-@dataclass(frozen=True, slots=True)
-class CleanOutcome:
-    """A ``Cleaned``, or the stage (``decode`` / ``clean``) and reason it failed. Plain data, so
-    it crosses the process boundary whatever went wrong."""
-
-    cleaned: Cleaned | None = None
-    stage: str | None = None
-    reason: str | None = None
-
-
-def decode_declared(body: bytes, charset: str | None) -> str | None:
-    """A text/plain body decoded with the header's charset (read as browsers read it: latin-1
-    means windows-1252); None when there is none, it is unknown, a byte-order mark outranks it,
-    or the bytes do not fit it — detection then decides."""
-    codec = web_codec(charset)
-    if codec is None or body.startswith(_BOMS):
-        return None
-    for name in (codec, "latin-1") if codec == "cp1252" else (codec,):
-        try:
-            return body.decode(name)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def decode_page(job: CleanJob) -> str:
-    """The page as text: header charset, then the document's own declaration, then detection
-    (the same :func:`~cleaner._decode.decode_html` a saved page goes through). Raises
-    ``SourceError`` when the bytes are not text."""
-    what = sniff_binary(job.body)
-    if what:
-        raise SourceError(job.url, f"not text: looks like {what}")
-    if job.kind == "html":
-        return decode_html(job.body, job.url, charset=job.charset)
-    text = decode_declared(job.body, job.charset)
-    return text if text is not None else decode_text(job.body, job.url)
-
-
-def clean_fetched(cleaner: Cleaner, job: CleanJob) -> CleanOutcome:
-    """Decode and clean one page; never raises."""
+def clean_page(cleaner: Cleaner, doc: Document) -> FetchResult:
+    """Decode and clean one fetched page; never raises. A failure is the result's
+    ``FetchError`` at stage ``decode`` or ``clean``. The page's bytes are not sent back."""
+    page = replace(doc, content="")
     try:
-        text = decode_page(job)
+        text = decode(doc)
     except SourceError as exc:
-        return CleanOutcome(stage="decode", reason=exc.reason)
+        return FetchResult(page, error=_failed(doc, "decode", exc.reason))
     try:
-        if job.kind == "text":
-            return CleanOutcome(cleaner.clean_text(text, url=job.url))
-        return CleanOutcome(cleaner.clean_html(text, url=job.url))
+        if doc.kind == "text":
+            return FetchResult(page, cleaner.clean_text(text, url=doc.final_url))
+        return FetchResult(page, cleaner.clean_html(text, url=doc.final_url))
     except CleanerError as exc:
-        return CleanOutcome(stage="clean", reason=str(exc))
+        return FetchResult(page, error=_failed(doc, "clean", str(exc)))
     except Exception as exc:  # noqa: BLE001 - one bad page is a record, never the end of a run
-        return CleanOutcome(stage="clean", reason=f"{type(exc).__name__}: {exc}")
+        return FetchResult(page, error=_failed(doc, "clean", f"{type(exc).__name__}: {exc}"))
+
+
+def _failed(doc: Document, stage: str, reason: str) -> FetchError:
+    return FetchError(doc.url or doc.source, stage, reason, status=doc.status)
 
 
 class _Worker:
@@ -102,13 +58,13 @@ def _init_worker(pickled_rules: bytes) -> None:
     _Worker.cleaner = Cleaner(pickle.loads(pickled_rules), default_rules=False)
 
 
-def _clean_in_worker(jobs: list[CleanJob]) -> list[CleanOutcome]:
+def _clean_in_worker(jobs: list[Document]) -> list[FetchResult]:
     assert _Worker.cleaner is not None, "worker started without its Cleaner"
     return clean_batch(_Worker.cleaner, jobs)
 
 
-def clean_batch(cleaner: Cleaner, jobs: list[CleanJob]) -> list[CleanOutcome]:
-    return [clean_fetched(cleaner, job) for job in jobs]
+def clean_batch(cleaner: Cleaner, jobs: list[Document]) -> list[FetchResult]:
+    return [clean_page(cleaner, job) for job in jobs]
 
 
 def usable_cpus() -> int:
@@ -147,14 +103,14 @@ class CleanPool:
         self._restarts = 0
         self._executor: Executor = self._start()
         self._ready: asyncio.Task[None] | None = None
-        self._queue: deque[tuple[CleanJob, asyncio.Future[CleanOutcome]]] = deque()
+        self._queue: deque[tuple[Document, asyncio.Future[FetchResult]]] = deque()
         self._calls: set[asyncio.Task[None]] = set()
         self._closing = False
 
-    async def clean(self, job: CleanJob) -> CleanOutcome:
+    async def clean(self, job: Document) -> FetchResult:
         if self._ready is not None:
             await asyncio.shield(self._ready)
-        future: asyncio.Future[CleanOutcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[FetchResult] = asyncio.get_running_loop().create_future()
         self._queue.append((job, future))
         self._dispatch()
         return await future
@@ -170,7 +126,7 @@ class CleanPool:
         self._calls.discard(call)
         self._dispatch()  # its place is free now: the next batch can go
 
-    async def _call(self, batch: list[tuple[CleanJob, asyncio.Future[CleanOutcome]]]) -> None:
+    async def _call(self, batch: list[tuple[Document, asyncio.Future[FetchResult]]]) -> None:
         jobs = [job for job, _ in batch]
         try:
             outcomes = await self._submit(jobs) or await self._one_by_one(jobs)
@@ -181,15 +137,15 @@ class CleanPool:
             for _, future in batch:
                 future.cancel()  # no-op for the answered ones
 
-    async def _one_by_one(self, jobs: list[CleanJob]) -> list[CleanOutcome]:
+    async def _one_by_one(self, jobs: list[Document]) -> list[FetchResult]:
         """After a worker died with these jobs: each again alone, so only its killer fails."""
         outcomes = []
         for job in jobs:
             single = await self._submit([job])
-            outcomes.append(single[0] if single else _DIED)
+            outcomes.append(single[0] if single else _died(job))
         return outcomes
 
-    async def _submit(self, jobs: list[CleanJob]) -> list[CleanOutcome] | None:
+    async def _submit(self, jobs: list[Document]) -> list[FetchResult] | None:
         """The jobs' outcomes, or None when the worker process died (the pool is restarted)."""
         loop = asyncio.get_running_loop()
         executor = self._executor
@@ -260,7 +216,9 @@ class CleanPool:
         await asyncio.get_running_loop().run_in_executor(None, self.close)
 
 
-_DIED = CleanOutcome(stage="clean", reason="the cleaning process died (out of memory?)")
+def _died(doc: Document) -> FetchResult:
+    return FetchResult(replace(doc, content=""),
+                       error=_failed(doc, "clean", "the cleaning process died (out of memory?)"))
 
 
 def _pickled(cleaner: Cleaner) -> bytes | None:

@@ -22,17 +22,18 @@ from collections.abc import (
     Iterable,
 )
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 import httpx
 
 from .._cleaner import Cleaner
 from .._errors import FetchError, SourceError
+from .._pipeline import decode
 from ..sources._document import Document, needs_fetch
-from ._clean import CleanJob, CleanPool, decode_page
+from ._clean import CleanPool
 from ._fetcher import Fetcher
-from ._model import FetchResult
+from ._model import Fetched, FetchResult
 from ._options import FetchOptions, make_options
 
 
@@ -103,14 +104,22 @@ async def fetch_one(url: str, fetcher: Fetcher, pool: CleanPool) -> FetchResult:
     try:
         page = await fetcher.fetch(url)
     except FetchError as exc:
-        return FetchResult(url, status=exc.status, error=exc)
+        return FetchResult(_url_document(url, exc.status), error=exc)
     except Exception as exc:  # noqa: BLE001 - one URL never ends the run
-        return FetchResult(url, error=FetchError(url, "connect", f"{type(exc).__name__}: {exc}"))
-    outcome = await pool.clean(CleanJob(page.final_url, page.body, page.kind, page.charset))
-    if outcome.cleaned is None:
-        error = FetchError(url, outcome.stage or "clean", outcome.reason or "", status=page.status)
-        return FetchResult(url, page.final_url, page.status, error=error)
-    return FetchResult(url, page.final_url, page.status, outcome.cleaned)
+        error = FetchError(url, "connect", f"{type(exc).__name__}: {exc}")
+        return FetchResult(_url_document(url), error=error)
+    return await pool.clean(page_document(page, url, url))
+
+
+def _url_document(url: str, status: int | None = None) -> Document:
+    return Document(url, kind="html", url=url, fetch=True, status=status)
+
+
+def page_document(page: Fetched, source: str, url: str | None, id: str | None = None) -> Document:
+    """A fetched page as a document: its bytes, and the fetch facts (``final_url``, ``status``,
+    the header's ``charset``)."""
+    return Document(source, page.body, page.kind, url=url, id=id, fetch=True,
+                    final_url=page.final_url, status=page.status, charset=page.charset)
 
 
 # --- fetch only: documents in, loaded documents out --------------------------------------------
@@ -156,14 +165,13 @@ async def load_document(doc: Document, fetcher: Fetcher) -> Document:
     except FetchError as exc:
         return Document(doc.source, url=doc.url, id=doc.id, fetch=True, status=exc.status,
                         error=exc)
+    fetched = page_document(page, doc.source, doc.url, doc.id)
     try:
-        text = decode_page(CleanJob(page.final_url, page.body, page.kind, page.charset))
+        text = decode(fetched)
     except SourceError as exc:  # not text
         error = FetchError(url, "decode", exc.reason, status=page.status)
-        return Document(doc.source, url=doc.url, id=doc.id, fetch=True, final_url=page.final_url,
-                        status=page.status, error=error)
-    return Document(doc.source, text, page.kind, url=doc.url, id=doc.id, fetch=True,
-                    final_url=page.final_url, status=page.status)
+        return replace(fetched, content="", kind="text", charset=None, error=error)
+    return replace(fetched, content=text, charset=None)
 
 
 # --- the machinery: a bounded window of tasks, and an event loop on a helper thread -----------

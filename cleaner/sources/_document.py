@@ -15,7 +15,8 @@ class Document:
 
     ``id`` is the record's own id when the input had one (a JSONL id field, a WARC-Record-ID);
     ``fetch`` marks a record that named only a URL, whose page is still to be fetched;
-    ``final_url`` and ``status`` say where a fetched page came from.
+    ``final_url``, ``status`` and ``charset`` (the Content-Type header's) say where a fetched
+    page came from and how it declared itself.
     """
 
     source: str
@@ -27,6 +28,7 @@ class Document:
     fetch: bool = False
     final_url: str | None = None
     status: int | None = None
+    charset: str | None = None
 
     def load(self) -> Document:
         """A document is already loaded (lazy inputs such as ``FileRef`` have the same method)."""
