@@ -21,11 +21,11 @@ from click.testing import CliRunner
 import cleaner
 from cleaner import CleanTimeout
 from cleaner._batch import BatchOptions, Job, Packed, Task, plan_units, run_batch
-from cleaner._batch._limit import TimeLimit
-from cleaner._batch._pool import PoolSettings, _Pool, run_local
 from cleaner._batch import _sinks
+from cleaner._batch._pool import PoolSettings, _Pool, run_local
 from cleaner._batch._sinks import FileSink, resume_point
 from cleaner._batch._stats import Tally
+from cleaner._limit import TimeLimit
 from cleaner.cli import main
 from cleaner.sources import Document
 from cleaner.sources.jsonl import RecordFields

@@ -16,13 +16,13 @@ from typing import Protocol
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError, CleanTimeout, SourceError
+from .._limit import TimeLimit
 from .._pipeline import Result, clean_document
 from ..fetch import FetchOptions, fetch_document
 from ..output import Writer
 from ..rules import Rule
 from ..sources import Document
 from ..sources.jsonl import JsonLines
-from ._limit import TimeLimit
 from ._stats import Tally
 
 class Item(Protocol):

@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 
 from .._decode import decode_html
 from .._errors import SourceError
+from .._limit import Deadline
 from .._model import Block, Removal
 from .._urls import host_of
 from ..rules._select import CompiledSelector
@@ -20,7 +21,6 @@ from ._article import not_an_article, split_title
 from ._blocks import body_blocks
 from ._chunks import join_chunks
 from ._classes import with_classes
-from ._deadline import Deadline
 from ._dump import baseline_blocks
 from ._meta import page_metadata
 from ._parse import cap_size, parse_html
