@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from .._model import Block, BlockKind
-from .._urls import host_of
+from .._urls import link_internal, site_key
 from ..blocks import segment_text
 
 _BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "code", "table"})
@@ -57,9 +56,6 @@ _ALNUM = re.compile(r"[^\W_]")
 _NO_SPACE_SCRIPTS = "\u2e80"
 """From here on (CJK and after) words are not separated by spaces."""
 # Second-level labels under which sites register (example.co.uk, example.com.au).
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go", "gob"})
-
-
 @dataclass(slots=True)
 class _Line:
     """One line of inline text as it is collected: its pieces, and how much of it is links."""
@@ -330,28 +326,3 @@ def _glued(before: str, after: str) -> bool:
 def _chars(text: str) -> int:
     """Characters other than white space (at least 1, to divide by)."""
     return len("".join(text.split())) or 1
-
-
-def site_key(url: str | None) -> str | None:
-    """The part of a URL's host a site registers: ``news.example.co.uk`` -> ``example.co.uk``."""
-    host = host_of(url)
-    if not host:
-        return None
-    labels = host.rstrip(".").split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
-
-
-def link_internal(target: str, site: str | None) -> bool | None:
-    """Does a link go to the page's own site? Relative links do; None when it cannot be told."""
-    try:
-        parts = urlsplit(target)
-    except ValueError:
-        return None
-    if parts.scheme and parts.scheme not in ("http", "https"):
-        return False  # mailto:, tel:, javascript:
-    if not parts.netloc:
-        return True
-    if site is None:
-        return None
-    return site_key(target) == site

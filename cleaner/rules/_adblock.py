@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .._errors import RuleError
-
-if TYPE_CHECKING:
-    from ._load import Rule
+from ._rule import Rule
+from ._select import check_selectors
 
 _COSMETIC = re.compile(r"^(?P<domains>[^#]*)#(?P<exception>@?)#(?P<selector>[^+?$@].*)$")
 
 
 def parse_adblock_file(path: Path) -> list[Rule]:
     """One selector rule per distinct selector; ``#@#`` lines become that selector's exceptions."""
-    from ._load import Rule
-    from ._select import check_selectors
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

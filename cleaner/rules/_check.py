@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from .._model import Block, BlockKind
+from .._urls import link_internal
 from ..blocks import segment_text
 from ._detectors import DOCUMENT_DETECTORS
 from ._engine import RuleEngine
-from ._load import Rule
+from ._rule import Rule
 
 # Ordinary body paragraphs the examples are placed among (written for this project).
 _TITLE = "Harbour Council Approves New Ferry Timetable"
@@ -102,8 +103,6 @@ def _example_blocks(text: str) -> list[Block]:
 
 
 def _html_block(element: lxml_html.HtmlElement) -> Block:
-    from ..html._blocks import link_internal  # the HTML package imports the rules package
-
     words = " ".join(element.text_content().split())
     links = element.xpath("self::a|.//a")
     link_text = " ".join(" ".join(a.text_content().split()) for a in links)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from .._model import KEEP, Block, Verdict
 from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
-from ._load import Rule
 from ._match import Hit, TextMatcher
+from ._rule import Rule
 from ._shape import Shape, headline_end, shape
 
 DETECTORS = DETECTOR_NAMES

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .._errors import RuleError
 from ._adblock import parse_adblock_file
-
-Match = Literal["contains", "start", "whole"]
-Where = Literal["anywhere", "head", "tail"]
-Action = Literal["drop", "drop-run"]
+from ._match import check_pattern
+from ._rule import Rule
+from ._select import check_selectors
 
 BLOCK_KINDS = frozenset({"p", "h", "li", "quote", "pre", "table"})
 from ._detectors import DETECTOR_NAMES as DETECTORS
@@ -27,39 +25,6 @@ _FIELDS = frozenset(
         "run_max", "domains", "examples", "exceptions",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One validated rule. See ``rules/README.md`` for what each field means."""
-
-    id: str
-    category: str
-    description: str
-    languages: tuple[str, ...]
-    phrases: tuple[str, ...] = ()
-    pattern: str | None = None
-    selectors: tuple[str, ...] = ()
-    detector: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    match: Match = "contains"
-    where: Where = "anywhere"
-    window: int = 6
-    max_words: int = 40
-    kinds: frozenset[str] | None = None
-    action: Action = "drop"
-    run_max: int = 15
-    domains: tuple[str, ...] = ()
-    exceptions: tuple[str, ...] = ()
-    """Domains where a selector rule must not prune (adblock ``#@#``)."""
-    examples_drop: tuple[str, ...] = ()
-    examples_keep: tuple[str, ...] = ()
-    path: str | None = None
-    line: int | None = None
-
-    @property
-    def is_text_rule(self) -> bool:
-        return bool(self.phrases or self.pattern or self.detector)
 
 
 def default_rules_dir() -> Path:
@@ -214,14 +179,10 @@ def _check_matchers(rule: Rule, get: _FieldReader) -> None:
             if rule.match != "whole" or not phrase.strip():
                 raise get.error("phrases", f"phrase {phrase!r} has no letters or digits")
     if rule.pattern is not None:
-        from ._match import check_pattern
-
         problem = check_pattern(rule.pattern)
         if problem:
             raise get.error("pattern", problem)
     if rule.selectors:
-        from ._select import check_selectors
-
         problem = check_selectors(rule.selectors)
         if problem:
             raise get.error("selectors", problem)

@@ -19,8 +19,8 @@ from typing import Any
 import ahocorasick
 import re2
 
-from ._load import Rule
 from ._prefilter import DIGIT, END, triggers
+from ._rule import Rule
 from ._shape import normalize_tokens
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import cssselect
 from lxml import etree
 
-if TYPE_CHECKING:
-    from ._load import Rule
+from ._rule import Rule
 
 _TOO_BROAD = {"*", "html", "body", "head", "main", "article", ":root"}
 _TRANSLATOR = cssselect.HTMLTranslator()
