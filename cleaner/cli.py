@@ -94,13 +94,17 @@ def batch_options(func: F) -> F:
                   help="Continue an interrupted run into the same -o FILE/DIR.")
     @click.option("--scheduler", default=None, metavar="ADDRESS",
                   help="Run on a Dask cluster (tcp://HOST:PORT); needs cleaner[dask].")
+    @click.option("--scheduler-timeout", type=click.FloatRange(min=0, min_open=True),
+                  default=30.0, show_default=True, metavar="SECONDS",
+                  help="Give up when the scheduler does not answer, or has no worker, this long.")
     @click.option("--progress/--no-progress", default=None,
                   help="Progress bar on stderr [default: when stderr is a terminal].")
     @functools.wraps(func)
     def wrapper(*args: Any, fmt: str, show_explain: bool, output: str | None, input_format: str,
                 text_field: str, html_field: str | None, url_field: str, id_field: str,
                 jobs: int | None, unordered: bool, time_limit: float, resume: bool,
-                scheduler: str | None, progress: bool | None, **kwargs: Any) -> Any:
+                scheduler: str | None, scheduler_timeout: float, progress: bool | None,
+                **kwargs: Any) -> Any:
         try:
             batch = BatchOptions(
                 fmt=fmt, explain=show_explain, input_format=input_format,  # type: ignore[arg-type]
@@ -108,7 +112,7 @@ def batch_options(func: F) -> F:
                 output=Path(output) if output is not None else None,
                 output_dir=output is not None and _names_folder(output),
                 jobs=jobs or default_jobs(), ordered=not unordered, time_limit=time_limit,
-                resume=resume, scheduler=scheduler,
+                resume=resume, scheduler=scheduler, scheduler_timeout=scheduler_timeout,
                 progress=sys.stderr.isatty() if progress is None else progress)
         except CleanerError as exc:
             raise UsageFailure(str(exc)) from exc

@@ -15,6 +15,7 @@ from .._errors import CleanerError
 from .._fetch_options import FetchOptions
 from ..sources.jsonl import RecordFields
 from ..sources.urls import fetch_documents, needs_fetch
+from ._address import check_address
 from ._plan import InputFormat, plan_units
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
@@ -51,6 +52,8 @@ class BatchOptions:
     time_limit: float | None = 60.0
     resume: bool = False
     scheduler: str | None = None
+    scheduler_timeout: float = 30.0
+    """Seconds to wait for the Dask scheduler to answer, or for a worker when it has none."""
     progress: bool = False
     fetch: FetchOptions = field(default_factory=FetchOptions)
     """How URL inputs (and JSONL records that name only a URL) are fetched."""
@@ -63,6 +66,10 @@ class BatchOptions:
         if self.output_dir and self.fmt == "jsonl":
             raise CleanerError("-o DIR writes one file per input: use --format text, markdown or "
                                "json (or give -o a file name for JSON lines)")
+        if self.scheduler is not None:
+            check_address(self.scheduler)
+        if self.scheduler_timeout <= 0:
+            raise CleanerError("--scheduler-timeout must be positive")
         if self.resume:
             self._check_resume()
 
@@ -87,7 +94,7 @@ def run_batch(
     units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format)
     sink, done, units = _open_sink(options, stdout, units)
     units = _fetched(units, options.fetch)
-    mode = f"dask {options.scheduler}" if options.scheduler else "local"
+    mode = f"dask {options.scheduler}" if options.scheduler is not None else "local"
     stats = Stats(mode, options.jobs)
     progress = _progress(options.progress)
     say = progress.write if progress is not None else report
@@ -169,12 +176,13 @@ def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:
 
 def _outcomes(units: Iterator[Unit], job: Job,
               options: BatchOptions) -> Iterator[Packed]:
-    if options.scheduler:
+    if options.scheduler is not None:
         try:
             from ._cluster import run_cluster
         except ImportError as exc:
             raise CleanerError("--scheduler needs Dask: pip install 'cleaner[dask]'") from exc
-        return run_cluster(units, job, options.scheduler, options.ordered)
+        return run_cluster(units, job, options.scheduler, options.ordered,
+                           timeout=options.scheduler_timeout)
     jobs = options.jobs
     first: list[Unit] = []
     inputs = 0
