@@ -12,11 +12,12 @@ from pathlib import Path
 
 import re2
 
-from ._errors import SourceError
+from ._errors import RuleError, SourceError
 from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules._guard import overreaching
 from .rules._select import CompiledSelector, compile_selectors
 from .rules._shape import Shape, shape, title_like
 
@@ -59,11 +60,16 @@ class Cleaner:
             else:
                 paths.append(item)
         if paths:
-            loaded.extend(load_rules(*paths))
+            mine = load_rules(*paths)
+            for error in overreaching(mine):
+                raise error
+            loaded.extend(mine)
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
         _release_free_heap()
         self.time_limit = time_limit
         self._built: _Compiled | None = None
+        self._failed: RuleError | None = None
+        """Why the rules could not be compiled: raised again for every document, not retried."""
         self._lock = threading.Lock()
 
     @property
@@ -79,10 +85,16 @@ class Cleaner:
         built = self._built
         if built is None:
             with self._lock:
+                if self._failed is not None:
+                    raise self._failed
                 built = self._built
                 if built is None:
-                    selectors = compile_selectors([r for r in self.rules if r.selectors])
-                    built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+                    try:
+                        selectors = compile_selectors([r for r in self.rules if r.selectors])
+                        built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+                    except RuleError as exc:
+                        self._failed = exc
+                        raise
                     _release_free_heap()
         return built
 

@@ -24,7 +24,7 @@ from ._errors import CleanerError, RuleError
 from ._fetch_cli import fetch_options
 from ._fetch_options import FetchOptions
 from .rules import Rule
-from .rules._check import check_example, example_cases, lint
+from .rules._check import ExampleCase, check_example, example_cases, lint
 from .sources.jsonl import RecordFields
 from .sources.urls import is_url, read_url_list
 
@@ -244,7 +244,7 @@ def rules_test(select: str, cleaner: Cleaner) -> None:
     """Run every rule's drop/keep examples."""
     engine = cleaner._engine
     cases = [c for c in example_cases(cleaner.rules) if select in c.rule.id]
-    failures = [msg for c in cases if (msg := check_example(engine, c))]
+    failures = [msg for c in cases if (msg := _run_example(engine, c))]
     for failure in failures:
         click.echo(failure, err=True)
     click.echo(f"{len(cases) - len(failures)} passed, {len(failures)} failed")
@@ -252,10 +252,25 @@ def rules_test(select: str, cleaner: Cleaner) -> None:
         sys.exit(1)
 
 
+def _run_example(engine: Any, case: ExampleCase) -> str | None:
+    """What went wrong with one example, including an example that cannot be run at all."""
+    try:
+        return check_example(engine, case)
+    except Exception as exc:  # noqa: BLE001 - one broken example must not stop the others
+        return f"{case.test_id}: cannot run the example: {type(exc).__name__}: {exc}"
+
+
 def run() -> None:
-    """Entry point that turns stray library errors into one line and exit status 1."""
+    """Entry point that turns stray library errors into one line and exit status 1; an
+    unforeseen exception too (``CLEANER_DEBUG=1`` shows its traceback)."""
     try:
         main(standalone_mode=True)
     except CleanerError as exc:
         click.echo(f"cleaner: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
+        if os.environ.get("CLEANER_DEBUG"):
+            raise
+        click.echo(f"cleaner: internal error: {type(exc).__name__}: {exc} "
+                   f"(CLEANER_DEBUG=1 shows where)", err=True)
         sys.exit(1)

@@ -11,6 +11,7 @@ from .._model import Block, BlockKind
 from ..blocks import segment_text
 from ._detectors import DOCUMENT_DETECTORS
 from ._engine import RuleEngine
+from ._guard import overreaching
 from ._load import Rule
 
 # Ordinary body paragraphs the examples are placed among (written for this project).
@@ -124,8 +125,9 @@ def _html_block(element: lxml_html.HtmlElement) -> Block:
 
 
 def lint(rules: Sequence[Rule]) -> list[str]:
-    """Problems that loading accepts but a shipped rule must not have."""
-    problems = []
+    """Problems that loading accepts but a shipped rule must not have, and rules that remove
+    most of an ordinary article (loading refuses those too, for rules from files)."""
+    problems = [str(error) for error in overreaching(rules)]
     for rule in rules:
         where = f"{rule.path}:{rule.line}: {rule.id}" if rule.path else rule.id
         if rule.is_text_rule and (not rule.examples_drop or not rule.examples_keep):
