@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import re2
 
+from ._decode import replace_surrogates
 from ._errors import RuleError, SourceError
 from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of
@@ -102,22 +104,26 @@ class Cleaner:
         """Clean a saved article given as plain text."""
         if not isinstance(text, str):
             raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
-        return self.clean_blocks(segment_text(text), url=url, find_title=True)
+        text, replaced = replace_surrogates(text)
+        return _noting(self.clean_blocks(segment_text(text), url=url, find_title=True), replaced)
 
     def clean_html(self, html: str | bytes, url: str | None = None) -> Cleaned:
         """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
         from .html import extract_page
 
+        replaced = 0
+        if isinstance(html, str):
+            html, replaced = replace_surrogates(html)
         page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
         verdicts = tuple(self._engine.judge(page.blocks, host_of(url)))
-        return Cleaned(
+        return _noting(Cleaned(
             tuple(page.blocks),
             verdicts,
             title=page.metadata.get("title"),
             metadata=page.metadata,
             pruned=tuple(page.pruned),
             reason=page.reason,
-        )
+        ), replaced)
 
     def clean_blocks(
         self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False
@@ -135,6 +141,14 @@ class Cleaner:
         """Whether the byline rules drop every one of these lines (a dateline, "By <Name>")."""
         verdicts = self._engine.judge([text_block(line) for line in lines])
         return all(v.category == "byline" for v in verdicts)
+
+
+def _noting(cleaned: Cleaned, replaced: int) -> Cleaned:
+    """``cleaned`` with ``surrogates_replaced`` in its metadata when the input held lone
+    surrogates (each became U+FFFD; nothing after them is lost)."""
+    if not replaced:
+        return cleaned
+    return dataclasses.replace(cleaned, metadata={**cleaned.metadata, "surrogates_replaced": replaced})
 
 
 def _release_free_heap() -> None:

@@ -241,7 +241,8 @@ def outcome(task: Task, result: Result, job: Job, seconds: float) -> Outcome:
     try:
         output = render(result, job).encode("utf-8")
     except UnicodeEncodeError:
-        unicode_error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
+        unicode_error = SourceError(doc.source, f"not valid Unicode: the {_surrogate_field(doc)} "
+                                                f"holds a lone surrogate")
         result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
                                  fetch=doc.fetch), error=unicode_error)
         output = render(result, job).encode("utf-8")
@@ -257,6 +258,15 @@ def outcome(task: Task, result: Result, job: Job, seconds: float) -> Outcome:
         if cleaned is not None else (),
         seconds=seconds,
     )
+
+
+def _surrogate_field(doc: Document) -> str:
+    """Which of a document's names holds a lone surrogate (the text's are replaced when it is
+    cleaned)."""
+    for name, value in (("id", doc.id), ("url", doc.url), ("source", doc.source)):
+        if value is not None and _clean_str(value) != value:
+            return name
+    return "text"
 
 
 def render(result: Result, job: Job) -> str:
