@@ -145,10 +145,22 @@ class Cleaner:
 
 def _noting(cleaned: Cleaned, replaced: int) -> Cleaned:
     """``cleaned`` with ``surrogates_replaced`` in its metadata when the input held lone
-    surrogates (each became U+FFFD; nothing after them is lost)."""
-    if not replaced:
-        return cleaned
-    return dataclasses.replace(cleaned, metadata={**cleaned.metadata, "surrogates_replaced": replaced})
+    surrogates (each became U+FFFD; nothing after them is lost), and a ``reason`` whenever the
+    body is empty."""
+    if replaced:
+        cleaned = dataclasses.replace(
+            cleaned, metadata={**cleaned.metadata, "surrogates_replaced": replaced})
+    if cleaned.reason is None and not cleaned.text:
+        cleaned = dataclasses.replace(cleaned, reason=_why_empty(cleaned))
+    return cleaned
+
+
+def _why_empty(cleaned: Cleaned) -> str:
+    if not any(block.text.strip() for block in cleaned.blocks):
+        return "empty document"
+    if cleaned.title is not None and len(cleaned.blocks) == 1:
+        return "only a title, no body"
+    return "every block was removed by the rules"
 
 
 def _release_free_heap() -> None:

@@ -168,8 +168,10 @@ def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:
     if not quiet:
         for line in stats.summary():
             click.echo(f"cleaner: {line}", err=True)
-    if stats.failed:
-        click.echo(f"cleaner: {stats.failed} input(s) failed", err=True)
+    if stats.failed or stats.failed_before:
+        before = f" ({stats.failed_before} in the earlier run)" if stats.failed_before else ""
+        click.echo(f"cleaner: {stats.failed + stats.failed_before} input(s) failed{before}",
+                   err=True)
         sys.exit(1)
 
 

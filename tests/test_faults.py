@@ -147,3 +147,75 @@ def test_a_warc_record_without_target_uri_is_one_error_record(tmp_path: Path) ->
         assert "WARC-Target-URI" in str(records[0]["error"])
         assert records[1]["text"] == "A text that is cleaned all the same."
         assert done.returncode == 1 and b"Traceback" not in done.stderr
+
+
+def _limited(max_bytes: int) -> None:
+    """In the child: files may not grow past ``max_bytes`` (a write past it fails with EFBIG,
+    as on a full disk, instead of killing the process)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+
+def _big_inputs(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sentence = "An ordinary sentence of an ordinary article, written to fill the page. "
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_text(sentence * 200 + "\n", encoding="utf-8")
+    return [str(folder / "a.txt"), str(folder / "b.txt")]
+
+
+@pytest.mark.parametrize("target", ["/dev/full", "stdout"])
+def test_a_full_disk_is_one_clear_line_and_exit_1(target: str, tmp_path: Path) -> None:
+    args = _big_inputs(tmp_path)
+    with open("/dev/full", "wb") as full:
+        command = [sys.executable, "-m", "cleaner", "clean", "--no-default-rules", *args]
+        if target != "stdout":
+            command[4:4] = ["--format", "jsonl", "-o", target]
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, timeout=120,
+                              check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1
+    assert b"No space left on device" in done.stderr
+    assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
+
+
+def test_a_failed_write_into_a_folder_leaves_no_part_file(tmp_path: Path) -> None:
+    args = _big_inputs(tmp_path)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "--no-default-rules",
+                           "-o", f"{out}/", *args], capture_output=True, timeout=120, check=False,
+                          preexec_fn=lambda: _limited(4096),
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and b"cannot write" in done.stderr
+    assert b"Traceback" not in done.stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def test_a_failed_write_into_a_file_is_one_clear_line(tmp_path: Path) -> None:
+    args = _big_inputs(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "--no-default-rules",
+                           "--format", "jsonl", "-o", str(tmp_path / "out.jsonl"), *args],
+                          capture_output=True, timeout=120, check=False,
+                          preexec_fn=lambda: _limited(4096),
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and b"File too large" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_an_empty_text_file_says_why_its_body_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    done = _clean(str(tmp_path / "empty.txt"))
+    assert _records(done)[0]["reason"] == "empty document"
+
+
+def test_a_resume_with_nothing_left_still_reports_earlier_failures(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Fine words here."}\n{"id": "b"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    first = _clean("--resume", "-o", str(out), str(source))
+    again = _clean("--resume", "-o", str(out), str(source))
+    assert first.returncode == again.returncode == 1
+    assert b"1 input(s) failed (1 in the earlier run)" in again.stderr

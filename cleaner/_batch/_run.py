@@ -19,7 +19,7 @@ from ..sources.jsonl import RecordFields
 from ._address import check_address
 from ._plan import InputFormat, plan_units
 from ._pool import PoolSettings, run_local
-from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
+from ._sinks import DirSink, FileSink, Sink, StreamSink, failed_records, resume_point
 from ._stats import Stats
 from ._work import Job, LineBlock, Packed, Task, Unit
 
@@ -115,6 +115,7 @@ def run_batch(
         if progress is not None:
             progress.close()
     stats.skipped = done.n
+    stats.failed_before = done.failed
     return stats
 
 
@@ -142,8 +143,10 @@ def _fetched(units: Iterator[Unit], options: FetchOptions) -> Iterator[Unit]:
 class _Done:
     """How many inputs an earlier run already wrote (``--resume``)."""
 
-    def __init__(self, n: int = 0) -> None:
+    def __init__(self, n: int = 0, failed: int = 0) -> None:
         self.n = n
+        self.failed = failed
+        """How many of those failed."""
 
     def seen(self) -> bool:
         self.n += 1
@@ -163,8 +166,9 @@ def _open_sink(options: BatchOptions, stdout: IO[bytes],
                      if not (sink.target(t.rel).exists() and done.seen()))
         return sink, done, units
     skip = resume_point(options.output) if options.resume else 0
+    failed = failed_records(options.output) if options.resume and options.fmt == "jsonl" else 0
     sink_file = FileSink(options.output, append=options.resume)
-    return sink_file, _Done(skip), _skip(units, skip)
+    return sink_file, _Done(skip, failed), _skip(units, skip)
 
 
 def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:
