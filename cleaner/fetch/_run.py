@@ -105,7 +105,7 @@ async def fetch_one(url: str, fetcher: Fetcher, pool: CleanPool) -> FetchResult:
     except FetchError as exc:
         return FetchResult(url, status=exc.status, error=exc)
     except Exception as exc:  # noqa: BLE001 - one URL never ends the run
-        return FetchResult(url, error=FetchError(url, "connect", f"{type(exc).__name__}: {exc}"))
+        return FetchResult(url, error=FetchError(url, "internal", f"{type(exc).__name__}: {exc}"))
     outcome = await pool.clean(CleanJob(page.final_url, page.body, page.kind, page.charset))
     if outcome.cleaned is None:
         error = FetchError(url, outcome.stage or "clean", outcome.reason or "", status=page.status)
@@ -156,6 +156,9 @@ async def load_document(doc: Document, fetcher: Fetcher) -> Document:
     except FetchError as exc:
         return Document(doc.source, url=doc.url, id=doc.id, fetch=True, status=exc.status,
                         error=exc)
+    except Exception as exc:  # noqa: BLE001 - one URL never ends the run
+        error = FetchError(url, "internal", f"{type(exc).__name__}: {exc}")
+        return Document(doc.source, url=doc.url, id=doc.id, fetch=True, error=error)
     try:
         text = decode_page(CleanJob(page.final_url, page.body, page.kind, page.charset))
     except SourceError as exc:  # not text
