@@ -19,7 +19,7 @@ from .._errors import SourceError
 from ..sources import Document
 from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix, plain_name
 from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks
-from ..sources.urls import is_url, url_document, url_name
+from ..sources.urls import is_url, other_scheme, url_document, url_name
 from ..sources.warc import iter_warc
 from ._work import LineBlock, Task, Unit
 
@@ -30,7 +30,7 @@ ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
 
 
 def plan(
-    sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
+    sources: Iterable[str | Document], fields: RecordFields, input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None,
 ) -> Iterator[Task]:
     """Every input of every source, as tasks; containers (JSONL, WARC) are read as they go."""
@@ -39,12 +39,15 @@ def plan(
 
 
 def plan_units(
-    sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
+    sources: Iterable[str | Document], fields: RecordFields, input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None, block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[Unit]:
     """As :func:`plan`, but JSON lines stay in blocks of about ``block_bytes``. A source that
     fails in a way nobody foresaw gives one error task (``internal error``); the others go on."""
     for source in sources:
+        if isinstance(source, Document):  # an input already known to be bad (a URL list line)
+            yield Task(source, _stem(plain_name(Path(source.source))))
+            continue
         try:
             yield from _source(source, fields, input_format, stdin, block_bytes)
         except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
@@ -56,6 +59,12 @@ def _source(source: str, fields: RecordFields, input_format: InputFormat,
             stdin: IO[bytes] | None, block_bytes: int) -> Iterator[Unit]:
     if is_url(source):
         yield Task(url_document(source), url_name(source))
+        return
+    scheme = other_scheme(source)
+    if scheme and not Path(source).exists():
+        error = SourceError(source, f"unsupported URL scheme: {scheme}:// (only http:// and "
+                                    f"https:// are fetched)")
+        yield Task(Document(source, error=error), url_name(source))
         return
     if source == "-":
         yield from _stdin(stdin or sys.stdin.buffer, fields, input_format, block_bytes)

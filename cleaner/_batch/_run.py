@@ -14,7 +14,7 @@ from .._cleaner import Cleaner
 from .._errors import CleanerError
 from ..fetch import FetchOptions, fetch_documents
 from ..output import Format, Writer
-from ..sources import needs_fetch
+from ..sources import Document, needs_fetch
 from ..sources.jsonl import RecordFields
 from ._address import check_address
 from ._plan import InputFormat, plan_units
@@ -91,7 +91,7 @@ class BatchOptions:
 
 
 def run_batch(
-    sources: Iterable[str], cleaner: Cleaner, options: BatchOptions, stdout: IO[bytes],
+    sources: Iterable[str | Document], cleaner: Cleaner, options: BatchOptions, stdout: IO[bytes],
     report: Callable[[str], None],
 ) -> Stats:
     """Clean every input of ``sources``; failures are reported (one line each) and counted."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .._errors import SourceError
 from ._document import Document, Kind
+from .urls import add_scheme_hint
 from ._walk import Entry, Pattern, special, walk
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -127,7 +128,7 @@ def _read(path: Path) -> Document:
     try:
         data = _bytes(path)
     except FileNotFoundError:
-        return Document(name, error=SourceError(name, "no such file"))
+        return Document(name, error=SourceError(name, f"no such file{add_scheme_hint(name)}"))
     except IsADirectoryError:
         return Document(name, error=SourceError(name, "is a directory"))
     except OSError as exc:
