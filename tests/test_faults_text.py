@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+from _examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +61,7 @@ def test_bytes_that_say_utf8_but_are_latin1_are_detected() -> None:
     assert BARE.clean_html(page).text == "\n\n".join(words)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(200), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(ANY_STR)
 def test_clean_html_on_any_str_never_loses_text_silently(middle: str) -> None:
     """Whatever a paragraph holds, the paragraph after it is kept, or the result says why not;
@@ -73,7 +74,7 @@ def test_clean_html_on_any_str_never_loses_text_silently(middle: str) -> None:
         pass
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(200), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(ANY_STR)
 def test_clean_text_accepts_any_str(text: str) -> None:
     result = BARE.clean_text(text)
