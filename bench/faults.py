@@ -83,7 +83,8 @@ def run_case(case: Case) -> Outcome:
         problems.append(f"{records} records, wanted {case.want_records}")
     if done.returncode not in case.want_exit:
         problems.append(f"exit {done.returncode}")
-    problems += [f"does not say {text!r}" for text in case.must_say if text not in stderr + stdout.decode("utf-8", "replace")]
+    said = stderr + stdout.decode("utf-8", "replace")
+    problems += [f"does not say {text!r}" for text in case.must_say if text not in said]
     last = next((line for line in reversed(stderr.splitlines()) if "failed" not in line
                  and not line.startswith("cleaner: removed") and "documents (" not in line), "")
     return Outcome(case.name, case.inputs, records, done.returncode, seconds, not problems,
@@ -195,7 +196,8 @@ def file_cases(work: Path) -> list[Case]:
 
 def _rule(body: str) -> str:
     return ('[[rule]]\nid = "user.mine"\ncategory = "user"\ndescription = "A user rule."\n'
-            f'languages = ["en"]\n{body}\n[rule.examples]\ndrop = ["Drop me."]\nkeep = ["Keep me."]\n')
+            f'languages = ["en"]\n{body}\n[rule.examples]\ndrop = ["Drop me."]\n'
+            'keep = ["Keep me."]\n')
 
 
 def fetch_cases(v4: str, stuck: str, v6: str | None) -> list[Case]:
@@ -242,7 +244,8 @@ def _scheduler(skip: bool) -> Iterator[str | None]:
         return
     port = _free_port()
     proc = subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                             "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--no-dashboard"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     address = f"tcp://127.0.0.1:{port}"
     try:
         subprocess.run([sys.executable, "-c", "import sys; from distributed import Client; "

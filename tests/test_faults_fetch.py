@@ -39,8 +39,9 @@ def _has_ipv6() -> bool:
 
 
 def _routes(**extra: Reply) -> dict[str, object]:
-    routes: dict[str, object] = {"/robots.txt": lambda r: Reply(headers=(TEXT,), body=b"User-agent: *\n"),
-                                 "/plain": lambda r: Reply(headers=(TEXT,), body=BODY)}
+    routes: dict[str, object] = {
+        "/robots.txt": lambda r: Reply(headers=(TEXT,), body=b"User-agent: *\n"),
+        "/plain": lambda r: Reply(headers=(TEXT,), body=BODY)}
     routes.update({path: (lambda reply: lambda r: reply)(reply) for path, reply in extra.items()})
     return routes
 
@@ -66,7 +67,8 @@ def v4(v6: LoopbackServer) -> Iterator[LoopbackServer]:
 
 
 def _fetch(urls: list[str], **changes: object) -> list[cleaner.FetchResult]:
-    return asyncio.run(afetch(urls, replace(OPTS, **changes), cleaner=PLAIN))  # type: ignore[arg-type]
+    options = replace(OPTS, **changes)  # type: ignore[arg-type]
+    return asyncio.run(afetch(urls, options, cleaner=PLAIN))
 
 
 def test_an_ipv6_literal_url_is_fetched_with_its_robots_txt(v6: LoopbackServer) -> None:
@@ -81,7 +83,8 @@ def test_a_redirect_to_an_ipv6_literal_is_followed(v4: LoopbackServer, v6: Loopb
 
 
 def test_a_bad_port_is_one_error_record_direct_or_by_redirect(v4: LoopbackServer) -> None:
-    urls = ["http://127.0.0.1:99999/", v4.url("/plain"), v4.url("/to-bad-port"), "http://127.0.0.1:0/x"]
+    urls = ["http://127.0.0.1:99999/", v4.url("/plain"), v4.url("/to-bad-port"),
+            "http://127.0.0.1:0/x"]
     results = _fetch(urls)
     assert [r.ok for r in results] == [False, True, False, False]
     assert results[0].stage == "url" and "port 99999 is out of range" in str(results[0].error)

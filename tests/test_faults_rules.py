@@ -47,8 +47,9 @@ def test_no_rules_command_crashes_on_it(tmp_path: Path, command: list[str]) -> N
 def test_a_broken_example_fails_its_case_and_the_others_run(tmp_path: Path) -> None:
     """An HTML example lxml cannot read is that example's failure, not a crash."""
     path = _rule_file(tmp_path, 'phrases = ["subscribe to our letter"]')
-    path.write_text(path.read_text(encoding="utf-8").replace('keep = ["Keep me."]',
-                                                             'keep = ["<", "Keep me."]'), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace('keep = ["Keep me."]',
+                                                    'keep = ["<", "Keep me."]')
+    path.write_text(text, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "cleaner", "rules", "test", "--no-default-rules",
                            "--rules", str(path)], capture_output=True, timeout=300, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -182,7 +182,9 @@ def _connect(address: str, timeout: float) -> Any:
         raise CleanerError(f"cannot reach the Dask scheduler at {address}: "
                            f"{type(exc).__name__}: {exc}") from exc
     try:
-        return Client(address, set_as_default=False, timeout=timeout)  # type: ignore[no-untyped-call]
+        client: Any = Client(  # type: ignore[no-untyped-call]
+            address, set_as_default=False, timeout=timeout)
+        return client
     except (OSError, TimeoutError) as exc:
         raise CleanerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
 

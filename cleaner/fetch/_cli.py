@@ -16,8 +16,8 @@ from ._options import DEFAULT_USER_AGENT, FetchOptions
 F = TypeVar("F", bound=Callable[..., Any])
 _D = FetchOptions()
 _FIELDS = ("concurrency", "per_host", "per_host_delay", "retries", "connect_timeout",
-           "read_timeout", "total_timeout", "robots_timeout", "max_redirects", "max_bytes", "user_agent",
-           "deny_private", "save_raw")
+           "read_timeout", "total_timeout", "robots_timeout", "max_redirects", "max_bytes",
+           "user_agent", "deny_private", "save_raw")
 """The options below that are ``FetchOptions`` fields of the same name."""
 
 

@@ -172,9 +172,9 @@ class Fetcher:
             try:
                 reply = await self._attempt(url, target, mode)
             except _TotalTimeout as exc:  # another try would take as long again
+                limit = self.options.total_timeout
                 raise FetchError(url, exc.stage, f"total timeout: no complete answer within "
-                                                 f"{self.options.total_timeout:g} s{_tries(attempt)}"
-                                 ) from exc
+                                                 f"{limit:g} s{_tries(attempt)}") from exc
             except httpx.HTTPError as exc:
                 failure = _failure(exc, self.options, target)
                 retry = failure.retry and isinstance(exc, RETRYABLE_ERRORS)
@@ -243,7 +243,8 @@ class Fetcher:
             return parse_robots(None, "", f"no answer within robots_timeout {limit:g} s")
         except FetchError as exc:
             if exc.stage in ("connect", "read", "url"):
-                return parse_robots(None, "", exc.detail, cannot_connect=isinstance(exc, Unreachable))
+                unreachable = isinstance(exc, Unreachable)
+                return parse_robots(None, "", exc.detail, cannot_connect=unreachable)
             return parse_robots(200, "")  # oversized or undecodable: no usable rules
         body = reply.body.decoded[:ROBOTS_MAX_BYTES] if reply.body else b""
         return parse_robots(reply.status, body.decode("utf-8", "replace"))

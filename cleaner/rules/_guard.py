@@ -40,7 +40,8 @@ ARTICLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Après huit mois de travaux, le marché couvert a rouvert ses portes samedi matin.",
         "Les commerçants ont retrouvé leurs places sous la grande charpente de bois rénovée.",
         "La mairie a profité du chantier pour refaire l'éclairage et agrandir les allées.",
-        "Plusieurs producteurs des environs vendent désormais leurs légumes deux jours par semaine.",
+        "Plusieurs producteurs des environs vendent désormais leurs légumes deux jours par "
+        "semaine.",
         "Les habitants du quartier étaient nombreux à venir faire leurs courses dès l'ouverture.",
         "Une fête est prévue le mois prochain pour célébrer la fin des travaux.",
     )),

@@ -25,7 +25,8 @@ class Entry:
     problem: str | None = None
 
 
-def walk(root: Path, keep: Callable[[str], bool], descend: Callable[[str], bool]) -> Iterator[Entry]:
+def walk(root: Path, keep: Callable[[str], bool],
+         descend: Callable[[str], bool]) -> Iterator[Entry]:
     """Entries below ``root`` whose relative path ``keep`` accepts, in the order of their sorted
     paths; a folder is entered when ``descend`` accepts its relative path (the root always is).
     Unreadable folders are entries with a problem whatever ``keep`` says."""
@@ -47,7 +48,8 @@ def walk(root: Path, keep: Callable[[str], bool], descend: Callable[[str], bool]
             if descend(rel):
                 stack.append(_listing(Path(entry.path), rel, seen))
         elif keep(rel):
-            yield Entry(Path(entry.path), rel, None if kind == "file" else f"not a regular file: {kind}")
+            problem = None if kind == "file" else f"not a regular file: {kind}"
+            yield Entry(Path(entry.path), rel, problem)
 
 
 def _listing(folder: Path, rel: str, seen: set[tuple[int, int]]

@@ -18,7 +18,8 @@ from ._document import Document
 
 
 _SCHEME = re.compile(r"\A([A-Za-z][A-Za-z0-9+.-]*)://")
-_HOST_PATH = re.compile(r"\A(?:www\.[^/\s]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?::\d+)?/\S*\Z")
+_HOST_PATH = re.compile(
+    r"\A(?:www\.[^/\s]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?::\d+)?/\S*\Z")
 _FILE_SUFFIXES = frozenset({"txt", "text", "md", "html", "htm", "xhtml", "shtml", "json",
                             "jsonl", "ndjson", "warc", "gz", "xml", "csv"})
 
@@ -75,8 +76,9 @@ def _url_lines(lines: Iterable[str], name: str) -> Iterator[str | Document]:
             continue
         where = f"{name}:{number}"
         scheme = other_scheme(url)
+        hint = add_scheme_hint(url).replace(": ", "; ", 1)
         why = (f"unsupported URL scheme: {scheme}:// (only http:// and https:// are fetched)"
-               if scheme else f"not a URL: {url[:200]!r}" + add_scheme_hint(url).replace(": ", "; ", 1))
+               if scheme else f"not a URL: {url[:200]!r}{hint}")
         yield Document(where, error=SourceError(where, why))
 
 
