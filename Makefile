@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test lint bench clean
+.PHONY: demo test install install-test lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: install-test
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/batch.py --skip-big
+
+# Every fault of issue 19 again, and each Hypothesis property with 10,000 examples (not in make test).
+fuzz: install-test
+	$(BIN)/python bench/faults.py --examples 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -12,11 +13,13 @@ from pathlib import Path
 
 import re2
 
-from ._errors import SourceError
+from ._decode import replace_surrogates
+from ._errors import RuleError, SourceError
 from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules._guard import overreaching
 from .rules._select import CompiledSelector, compile_selectors
 from .rules._shape import Shape, shape, title_like
 
@@ -59,11 +62,16 @@ class Cleaner:
             else:
                 paths.append(item)
         if paths:
-            loaded.extend(load_rules(*paths))
+            mine = load_rules(*paths)
+            for error in overreaching(mine, _alone):
+                raise error
+            loaded.extend(mine)
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
         _release_free_heap()
         self.time_limit = time_limit
         self._built: _Compiled | None = None
+        self._failed: RuleError | None = None
+        """Why the rules could not be compiled: raised again for every document, not retried."""
         self._lock = threading.Lock()
 
     @property
@@ -79,10 +87,16 @@ class Cleaner:
         built = self._built
         if built is None:
             with self._lock:
+                if self._failed is not None:
+                    raise self._failed
                 built = self._built
                 if built is None:
-                    selectors = compile_selectors([r for r in self.rules if r.selectors])
-                    built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+                    try:
+                        selectors = compile_selectors([r for r in self.rules if r.selectors])
+                        built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+                    except RuleError as exc:
+                        self._failed = exc
+                        raise
                     _release_free_heap()
         return built
 
@@ -90,22 +104,26 @@ class Cleaner:
         """Clean a saved article given as plain text."""
         if not isinstance(text, str):
             raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
-        return self.clean_blocks(segment_text(text), url=url, find_title=True)
+        text, replaced = replace_surrogates(text)
+        return _noting(self.clean_blocks(segment_text(text), url=url, find_title=True), replaced)
 
     def clean_html(self, html: str | bytes, url: str | None = None) -> Cleaned:
         """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
         from .html import extract_page
 
+        replaced = 0
+        if isinstance(html, str):
+            html, replaced = replace_surrogates(html)
         page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
         verdicts = tuple(self._engine.judge(page.blocks, host_of(url)))
-        return Cleaned(
+        return _noting(Cleaned(
             tuple(page.blocks),
             verdicts,
             title=page.metadata.get("title"),
             metadata=page.metadata,
             pruned=tuple(page.pruned),
             reason=page.reason,
-        )
+        ), replaced)
 
     def clean_blocks(
         self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False
@@ -123,6 +141,26 @@ class Cleaner:
         """Whether the byline rules drop every one of these lines (a dateline, "By <Name>")."""
         verdicts = self._engine.judge([text_block(line) for line in lines])
         return all(v.category == "byline" for v in verdicts)
+
+
+def _noting(cleaned: Cleaned, replaced: int) -> Cleaned:
+    """``cleaned`` with ``surrogates_replaced`` in its metadata when the input held lone
+    surrogates (each became U+FFFD; nothing after them is lost), and a ``reason`` whenever the
+    body is empty."""
+    if replaced:
+        cleaned = dataclasses.replace(
+            cleaned, metadata={**cleaned.metadata, "surrogates_replaced": replaced})
+    if cleaned.reason is None and not cleaned.text:
+        cleaned = dataclasses.replace(cleaned, reason=_why_empty(cleaned))
+    return cleaned
+
+
+def _why_empty(cleaned: Cleaned) -> str:
+    if not any(block.text.strip() for block in cleaned.blocks):
+        return "empty document"
+    if cleaned.title is not None and len(cleaned.blocks) == 1:
+        return "only a title, no body"
+    return "every block was removed by the rules"
 
 
 def _release_free_heap() -> None:
@@ -181,3 +219,8 @@ def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict], shapes: Se
         # Chinese or Japanese line, more words than tokens, is "upper" for a few Latin capitals.)
         return None
     return first if title_like(s, block.text) else None
+
+
+def _alone(rules: Sequence[Rule]) -> Cleaner:
+    """A cleaner of ``rules`` and no others, for the guard against rules that remove the body."""
+    return Cleaner(rules, default_rules=False)

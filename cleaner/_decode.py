@@ -119,12 +119,13 @@ def decode_html(data: bytes, source: str, *, charset: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    for codec in _decode_order(web_codec(charset) or declared_charset(data)):
+    declared = web_codec(charset) or declared_charset(data)
+    for codec in _decode_order(declared):
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
             continue
-    return _detect(data)
+    return _detect(data, mislabelled=declared == "utf-8")
 
 
 def _decode_order(declared: str | None) -> list[str]:
@@ -148,9 +149,11 @@ def _without_stray_nuls(data: bytes) -> bytes:
     return data
 
 
-def _detect(data: bytes) -> str:
+def _detect(data: bytes, mislabelled: bool = False) -> str:
     """charset_normalizer's guess; among near-equal guesses the most coherent one (so French in
-    windows-1252 is not read as Baltic windows-1257), windows-1252 on a tie."""
+    windows-1252 is not read as Baltic windows-1257), windows-1252 on a tie. A page that says
+    UTF-8 and is not (``mislabelled``) is nearly always windows-1252 saved under a UTF-8 header:
+    windows-1252 wins when it is among the near-equal guesses."""
     half = _DETECT_BYTES // 2
     sample = data if len(data) <= _DETECT_BYTES else data[:half] + data[-half:]
     results = list(charset_normalizer.from_bytes(sample))
@@ -158,7 +161,8 @@ def _detect(data: bytes) -> str:
     if results:
         least = min(m.chaos for m in results)
         near = [m for m in results if m.chaos <= least + _CHAOS_SLACK]
-        encoding = max(near, key=lambda m: (m.coherence, m.encoding == "cp1252")).encoding
+        encoding = max(near, key=lambda m: (mislabelled and m.encoding == "cp1252", m.coherence,
+                                            m.encoding == "cp1252")).encoding
     try:
         return data.decode(encoding, errors="replace")
     except LookupError:
@@ -181,3 +185,16 @@ def decode_declared(body: bytes, charset: str | None) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate (from a ``\\ud800`` escape, or bytes decoded with
+    ``surrogateescape``) replaced by U+FFFD, and how many were replaced; a high and a low
+    surrogate in a row become the character they encode. Text without any is returned as is."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text, 0
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") - text.count("\ufffd")

@@ -60,7 +60,9 @@ class SourceError(CleanerError):
 
 
 class FetchError(SourceError):
-    """A URL could not be fetched. ``stage`` is one of robots, connect, http, size, type, decode."""
+    """A URL could not be fetched. ``stage`` is one of url (not a URL that can be fetched),
+    robots, connect (no connection made), read (connected, the answer did not come), http, size,
+    type, decode, clean, internal (an unforeseen failure)."""
 
     def __init__(
         self, url: str, stage: str, message: str, *, status: int | None = None

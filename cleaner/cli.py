@@ -24,7 +24,7 @@ from ._errors import CleanerError, RuleError
 from .fetch import FetchOptions
 from .fetch._cli import fetch_options
 from .rules import Rule
-from .rules._check import check_example, example_cases, lint
+from .rules._check import ExampleCase, check_example, example_cases, lint
 from .sources.jsonl import RecordFields
 from .sources.urls import is_url, read_url_list
 
@@ -94,13 +94,17 @@ def batch_options(func: F) -> F:
                   help="Continue an interrupted run into the same -o FILE/DIR.")
     @click.option("--scheduler", default=None, metavar="ADDRESS",
                   help="Run on a Dask cluster (tcp://HOST:PORT); needs cleaner[dask].")
+    @click.option("--scheduler-timeout", type=click.FloatRange(min=0, min_open=True),
+                  default=30.0, show_default=True, metavar="SECONDS",
+                  help="Give up when the scheduler does not answer, or has no worker, this long.")
     @click.option("--progress/--no-progress", default=None,
                   help="Progress bar on stderr [default: when stderr is a terminal].")
     @functools.wraps(func)
     def wrapper(*args: Any, fmt: str, show_explain: bool, output: str | None, input_format: str,
                 text_field: str, html_field: str | None, url_field: str, id_field: str,
                 jobs: int | None, unordered: bool, time_limit: float, resume: bool,
-                scheduler: str | None, progress: bool | None, **kwargs: Any) -> Any:
+                scheduler: str | None, scheduler_timeout: float, progress: bool | None,
+                **kwargs: Any) -> Any:
         try:
             batch = BatchOptions(
                 fmt=fmt, explain=show_explain, input_format=input_format,  # type: ignore[arg-type]
@@ -108,7 +112,7 @@ def batch_options(func: F) -> F:
                 output=Path(output) if output is not None else None,
                 output_dir=output is not None and _names_folder(output),
                 jobs=jobs or default_jobs(), ordered=not unordered, time_limit=time_limit,
-                resume=resume, scheduler=scheduler,
+                resume=resume, scheduler=scheduler, scheduler_timeout=scheduler_timeout,
                 progress=sys.stderr.isatty() if progress is None else progress)
         except CleanerError as exc:
             raise UsageFailure(str(exc)) from exc
@@ -164,8 +168,10 @@ def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:
     if not quiet:
         for line in stats.summary():
             click.echo(f"cleaner: {line}", err=True)
-    if stats.failed:
-        click.echo(f"cleaner: {stats.failed} input(s) failed", err=True)
+    if stats.failed or stats.failed_before:
+        before = f" ({stats.failed_before} in the earlier run)" if stats.failed_before else ""
+        click.echo(f"cleaner: {stats.failed + stats.failed_before} input(s) failed{before}",
+                   err=True)
         sys.exit(1)
 
 
@@ -225,7 +231,7 @@ def _find(rules: Iterable[Rule], rule_id: str) -> Rule:
 @rule_options
 def rules_lint(cleaner: Cleaner) -> None:
     """Refuse rules without both kinds of example (load errors are refused already)."""
-    problems = lint(cleaner.rules)
+    problems = lint(cleaner.rules, lambda rules: Cleaner(rules, default_rules=False))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -240,7 +246,7 @@ def rules_test(select: str, cleaner: Cleaner) -> None:
     """Run every rule's drop/keep examples."""
     engine = cleaner._engine
     cases = [c for c in example_cases(cleaner.rules) if select in c.rule.id]
-    failures = [msg for c in cases if (msg := check_example(engine, c))]
+    failures = [msg for c in cases if (msg := _run_example(engine, c))]
     for failure in failures:
         click.echo(failure, err=True)
     click.echo(f"{len(cases) - len(failures)} passed, {len(failures)} failed")
@@ -248,10 +254,25 @@ def rules_test(select: str, cleaner: Cleaner) -> None:
         sys.exit(1)
 
 
+def _run_example(engine: Any, case: ExampleCase) -> str | None:
+    """What went wrong with one example, including an example that cannot be run at all."""
+    try:
+        return check_example(engine, case)
+    except Exception as exc:  # noqa: BLE001 - one broken example must not stop the others
+        return f"{case.test_id}: cannot run the example: {type(exc).__name__}: {exc}"
+
+
 def run() -> None:
-    """Entry point that turns stray library errors into one line and exit status 1."""
+    """Entry point that turns stray library errors into one line and exit status 1; an
+    unforeseen exception too (``CLEANER_DEBUG=1`` shows its traceback)."""
     try:
         main(standalone_mode=True)
     except CleanerError as exc:
         click.echo(f"cleaner: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
+        if os.environ.get("CLEANER_DEBUG"):
+            raise
+        click.echo(f"cleaner: internal error: {type(exc).__name__}: {exc} "
+                   f"(CLEANER_DEBUG=1 shows where)", err=True)
         sys.exit(1)

@@ -57,12 +57,15 @@ class LoopbackServer:
     routes: dict[str, Route]
     hits: Counter[str] = field(default_factory=Counter)
     port: int = 0
+    host: str = "127.0.0.1"
+    """The address to listen on (``::1`` for IPv6)."""
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _stopped: asyncio.Event | None = None
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{path}"
 
     def start(self) -> LoopbackServer:
         ready = threading.Event()
@@ -84,7 +87,7 @@ class LoopbackServer:
     async def _main(self, ready: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopped = asyncio.Event()
-        server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        server = await asyncio.start_server(self._serve, self.host, 0)
         self.port = server.sockets[0].getsockname()[1]
         ready.set()
         async with server:

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner import CleanTimeout
+from cleaner import CleanTimeout, SourceError
 from cleaner._batch import BatchOptions, Job, Packed, Task, plan_units, run_batch
 from cleaner._batch import _sinks
 from cleaner._batch._pool import PoolSettings, _Pool, run_local
@@ -393,7 +393,7 @@ def test_file_sink_syncs_in_the_background_and_reports_a_failed_sync(
     sink.sync_every = 0.0
     sink.write(Packed(b'{"n": -1}\n', (), (), Tally()))
     sink.flush()
-    with pytest.raises(OSError, match="Input/output error"):
+    with pytest.raises(SourceError, match="cannot write: Input/output error"):
         sink.close()
 
 

@@ -165,7 +165,7 @@ def test_header_charset_decodes_an_html_page_without_meta(server: LoopbackServer
     ("/image", "type", 200, "content type image/png"),
     ("/binary", "decode", 200, "not text"),
     ("/private/page", "robots", None, "disallowed by robots.txt"),
-    ("/slow", "connect", None, "read timed out after 0.5 s"),
+    ("/slow", "read", None, "read timed out after 0.5 s"),
 ])
 def test_failures_name_their_stage(server: LoopbackServer, path: str, stage: str,
                                    status: int | None, words: str) -> None:
@@ -228,7 +228,7 @@ def test_one_record_per_url_in_input_order(server: LoopbackServer) -> None:
     urls = [server.url(p) for p in paths] + ["ftp://example.invalid/x"]
     results = list(fetch(urls, replace(OPTS, retries=0, read_timeout=SLOW_READ), cleaner=PLAIN))
     assert [r.url for r in results] == urls
-    assert [r.stage for r in results] == [None, "http", "connect", None, "type", None, "connect"]
+    assert [r.stage for r in results] == [None, "http", "read", None, "type", None, "url"]
 
 
 # --- --save-raw ---------------------------------------------------------------------------------

@@ -321,7 +321,7 @@ def test_non_public_addresses() -> None:
 @pytest.mark.parametrize("url", ["ftp://a.test/x", "mailto:x@a.test", "http://", "not a url"])
 def test_bad_urls_are_records_not_crashes(url: str) -> None:
     [result] = run_all([url], transport=httpx.MockTransport(redirects({})))
-    assert result.stage == "connect" and result.url == url
+    assert result.stage == "url" and result.url == url
 
 
 # --- types, encodings, decoding -----------------------------------------------------------------
@@ -406,7 +406,7 @@ def test_sync_fetch_yields_one_record_per_url_in_order() -> None:
     fields = {"url", "final_url", "status", "text", "title", "metadata", "removed", "error"}
     assert fields <= set(record)
     assert record["error"] is None and record["status"] == 200
-    assert results[1].to_record()["error"] == "ftp://nope: connect: not an http(s) URL"
+    assert results[1].to_record()["error"] == "ftp://nope: url: not an http(s) URL"
 
 
 def test_sync_fetch_can_stop_early() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from _examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +38,7 @@ def is_subsequence(small: list[str], big: list[str]) -> bool:
     return all(any(s == b for b in it) for s in small)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_TEXT)
 def test_never_raises_and_keeps_whole_blocks_in_order(text: str) -> None:
     result = CLEANER.clean_text(text)
@@ -48,7 +49,7 @@ def test_never_raises_and_keeps_whole_blocks_in_order(text: str) -> None:
     assert len(result.removed) + len(kept) + (result.title is not None) == len(inputs)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_TEXT)
 def test_idempotent(text: str) -> None:
     once = CLEANER.clean_text(text)
@@ -57,7 +58,7 @@ def test_idempotent(text: str) -> None:
     assert twice.removed == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_TEXT)
 def test_deterministic(text: str) -> None:
     assert CLEANER.clean_text(text).to_dict() == SECOND.clean_text(text).to_dict()
@@ -72,7 +73,7 @@ _SPACED = st.lists(
 ).map(lambda seps: "".join(w + s for w, s in zip(words, seps))))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(_SPACED, st.text()))
 def test_shape_counts_words_and_folds_space_as_splitting_would(text: str) -> None:
     """The shortcuts for plain-spaced text give what splitting at white space gives."""
@@ -87,7 +88,7 @@ def test_shape_counts_words_and_folds_space_as_splitting_would(text: str) -> Non
     assert s.tokens == tokens
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.text(), _SPACED, st.from_regex(r"[a-z0-9_ ,.'-]{0,60}", fullmatch=True)))
 def test_stems_are_five_letter_heads_of_words_that_are_not_numbers(text: str) -> None:
     import re

@@ -15,15 +15,19 @@ partitions is in flight, so memory stays flat. Imported only when a run names a 
 
 from __future__ import annotations
 
+import asyncio
 import pickle
+import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any, SupportsIndex
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
+from distributed.comm.core import connect
 
 from .._errors import CleanerError
+from ._address import check_address, probe
 from ._work import Job, Packed, Unit, Worker, cut_to, weight
 
 
@@ -144,47 +148,77 @@ def _bytes(part: list[Unit]) -> int:
 
 
 def run_cluster(units: Iterable[Unit], job: Job, address: str, ordered: bool = True,
-                part_bytes: int = 4 << 20) -> Iterator[Packed]:
+                part_bytes: int = 4 << 20, timeout: float = 30.0) -> Iterator[Packed]:
     """Clean ``units`` on the cluster whose scheduler is at ``address``, in partitions of about
-    ``part_bytes`` of input."""
-    try:
-        client: Any = Client(address, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
-        raise CleanerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    ``part_bytes`` of input. A scheduler that does not answer within ``timeout`` seconds, or a
+    cluster left without a worker that long, ends the run with a ``CleanerError``."""
+    address = check_address(address)
+    client = _connect(address, timeout)
     with client:
         try:
-            client.wait_for_workers(1, timeout=60)
+            client.wait_for_workers(1, timeout=timeout)
         except TimeoutError as exc:
-            raise CleanerError(f"the Dask cluster at {address} has no workers") from exc
+            raise CleanerError(f"the Dask cluster at {address} has had no workers for "
+                               f"{timeout:g} s (--scheduler-timeout)") from exc
         name = f"cleaner-{uuid.uuid4().hex}"
         client.register_plugin(CompiledRules(job), name=name)
         try:
-            yield from _run(client, name, units, part_bytes, ordered)
+            yield from _run(client, name, units, part_bytes, ordered, timeout)
         finally:
             client.unregister_worker_plugin(name)
 
 
+def _connect(address: str, timeout: float) -> Any:
+    """A client of the scheduler at ``address``; fails at once when nothing listens there, and
+    within ``timeout`` when something listens but does not answer as a scheduler (Dask's own
+    client would wait for it for ever)."""
+    probe(address, timeout)
+    try:
+        asyncio.run(asyncio.wait_for(_identity(address), timeout))
+    except (TimeoutError, asyncio.TimeoutError) as exc:
+        raise CleanerError(f"the Dask scheduler at {address} did not answer within {timeout:g} s "
+                           f"(--scheduler-timeout)") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever a comm raises, the address is no scheduler
+        raise CleanerError(f"cannot reach the Dask scheduler at {address}: "
+                           f"{type(exc).__name__}: {exc}") from exc
+    try:
+        client: Any = Client(  # type: ignore[no-untyped-call]
+            address, set_as_default=False, timeout=timeout)
+        return client
+    except (OSError, TimeoutError) as exc:
+        raise CleanerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+
+
+async def _identity(address: str) -> None:
+    """Ask the scheduler who it is (one round trip of Dask's own protocol)."""
+    comm = await connect(address)  # type: ignore[no-untyped-call]
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        await comm.read()
+    finally:
+        comm.abort()
+
+
 def _run(client: Any, plugin: str, units: Iterable[Unit], part_bytes: int,
-         ordered: bool) -> Iterator[Packed]:
+         ordered: bool, timeout: float) -> Iterator[Packed]:
     threads = max(1, sum(client.nthreads().values()))
     parts = partitions(units, part_bytes, threads)
     try:
-        yield from _stream(client, plugin, parts, 4 * threads + 2, ordered)
+        yield from _stream(_Flight(client, ordered, timeout), plugin, parts, 4 * threads + 2)
     except CleanerError:
         raise
     except Exception as exc:  # KilledWorker, CommClosedError, ...: the cluster failed us
         raise CleanerError(f"the Dask cluster failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _stream(client: Any, plugin: str, parts: Iterator[list[Unit]], limit: int,
-            ordered: bool) -> Iterator[Packed]:
+def _stream(flight: _Flight, plugin: str, parts: Iterator[list[Unit]],
+            limit: int) -> Iterator[Packed]:
     """At most ``limit`` partitions in flight; each result is fetched in the background as soon
     as it is done, and handed on in partition order (or at once)."""
-    flight = _Flight(client, ordered)
     for index, part in enumerate(parts):
         # earlier partitions first: the scheduler runs higher priorities first
-        future = client.submit(clean_partition, plugin, Blob(pickle.dumps(part)),
-                               priority=-index, pure=False)
+        future = flight.client.submit(clean_partition, plugin, Blob(pickle.dumps(part)),
+                                      priority=-index, pure=False)
         flight.add(future, index)
         while flight.size >= limit:
             yield from flight.take()
@@ -195,7 +229,9 @@ def _stream(client: Any, plugin: str, parts: Iterator[list[Unit]], limit: int,
 class _Flight:
     """Partitions sent and not handed on yet; results arrive in the background as they finish."""
 
-    def __init__(self, client: Any, ordered: bool) -> None:
+    def __init__(self, client: Any, ordered: bool, timeout: float = 30.0) -> None:
+        self.client = client
+        self.timeout = timeout
         self.done: Any = as_completed(loop=client.loop, with_results=True)  # type: ignore[no-untyped-call]
         self.ordered = ordered
         self.index: dict[str, int] = {}
@@ -213,6 +249,7 @@ class _Flight:
 
     def take(self) -> Iterator[Packed]:
         """Wait for one more partition and yield whatever can go on now."""
+        self._wait()
         future, packed = next(self.done)
         index = self.index.pop(future.key)
         if isinstance(packed, BaseException):  # the task failed (KilledWorker, ...)
@@ -224,3 +261,22 @@ class _Flight:
         while self.head in self.waiting:
             yield self.waiting.pop(self.head)
             self.head += 1
+
+    def _wait(self) -> None:
+        """Until a result is ready; a ``CleanerError`` when the cluster has had no worker for
+        ``timeout`` seconds (its tasks would wait for ever)."""
+        alone_since: float | None = None
+        checked = time.monotonic()
+        while not self.done.has_ready():
+            time.sleep(0.05)
+            now = time.monotonic()
+            if now - checked < 1.0:
+                continue
+            checked = now
+            if self.client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = now
+            elif now - alone_since >= self.timeout:
+                raise CleanerError(f"the Dask cluster has had no workers for {self.timeout:g} s "
+                                   f"(--scheduler-timeout); what was written is kept for --resume")

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Literal
 
+from .._errors import SourceError
 from ..sources import Document
-from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix
+from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix, plain_name
 from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks
-from ..sources.urls import is_url, url_document, url_name
+from ..sources.urls import is_url, other_scheme, url_document, url_name
 from ..sources.warc import iter_warc
 from ._work import LineBlock, Task, Unit
 
@@ -29,7 +30,7 @@ ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
 
 
 def plan(
-    sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
+    sources: Iterable[str | Document], fields: RecordFields, input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None,
 ) -> Iterator[Task]:
     """Every input of every source, as tasks; containers (JSONL, WARC) are read as they go."""
@@ -38,23 +39,42 @@ def plan(
 
 
 def plan_units(
-    sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
+    sources: Iterable[str | Document], fields: RecordFields, input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None, block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[Unit]:
-    """As :func:`plan`, but JSON lines stay in blocks of about ``block_bytes``."""
+    """As :func:`plan`, but JSON lines stay in blocks of about ``block_bytes``. A source that
+    fails in a way nobody foresaw gives one error task (``internal error``); the others go on."""
     for source in sources:
-        if is_url(source):
-            yield Task(url_document(source), url_name(source))
+        if isinstance(source, Document):  # an input already known to be bad (a URL list line)
+            yield Task(source, _stem(plain_name(Path(source.source))))
             continue
-        if source == "-":
-            yield from _stdin(stdin or sys.stdin.buffer, fields, input_format, block_bytes)
-            continue
-        for found in expand(source, ALL_SUFFIXES):
-            if found.error is not None:
-                doc = Document(found.error.source, error=found.error)
-                yield Task(doc, _stem(found.rel))
-            elif found.path is not None:
-                yield from _file(found.path, found.rel, fields, input_format, block_bytes)
+        try:
+            yield from _source(source, fields, input_format, stdin, block_bytes)
+        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
+            error = SourceError(source, f"internal error: {type(exc).__name__}: {exc}")
+            yield Task(Document(source, error=error), _stem(plain_name(Path(source))))
+
+
+def _source(source: str, fields: RecordFields, input_format: InputFormat,
+            stdin: IO[bytes] | None, block_bytes: int) -> Iterator[Unit]:
+    if is_url(source):
+        yield Task(url_document(source), url_name(source))
+        return
+    scheme = other_scheme(source)
+    if scheme and not Path(source).exists():
+        error = SourceError(source, f"unsupported URL scheme: {scheme}:// (only http:// and "
+                                    f"https:// are fetched)")
+        yield Task(Document(source, error=error), url_name(source))
+        return
+    if source == "-":
+        yield from _stdin(stdin or sys.stdin.buffer, fields, input_format, block_bytes)
+        return
+    for found in expand(source, ALL_SUFFIXES):
+        if found.error is not None:
+            doc = Document(found.error.source, error=found.error)
+            yield Task(doc, _stem(found.rel))
+        elif found.path is not None:
+            yield from _file(found.path, found.rel, fields, input_format, block_bytes)
 
 
 def _stdin(stream: IO[bytes], fields: RecordFields, input_format: InputFormat,

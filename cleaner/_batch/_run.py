@@ -14,11 +14,12 @@ from .._cleaner import Cleaner
 from .._errors import CleanerError
 from ..fetch import FetchOptions, fetch_documents
 from ..output import Format, Writer
-from ..sources import needs_fetch
+from ..sources import Document, needs_fetch
 from ..sources.jsonl import RecordFields
+from ._address import check_address
 from ._plan import InputFormat, plan_units
 from ._pool import PoolSettings, run_local
-from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
+from ._sinks import DirSink, FileSink, Sink, StreamSink, failed_records, resume_point
 from ._stats import Stats
 from ._work import Job, LineBlock, Packed, Task, Unit
 
@@ -52,6 +53,8 @@ class BatchOptions:
     time_limit: float | None = 60.0
     resume: bool = False
     scheduler: str | None = None
+    scheduler_timeout: float = 30.0
+    """Seconds to wait for the Dask scheduler to answer, or for a worker when it has none."""
     progress: bool = False
     fetch: FetchOptions = field(default_factory=FetchOptions)
     """How URL inputs (and JSONL records that name only a URL) are fetched."""
@@ -64,6 +67,10 @@ class BatchOptions:
         if self.output_dir and self.fmt == "jsonl":
             raise CleanerError("-o DIR writes one file per input: use --format text, markdown or "
                                "json (or give -o a file name for JSON lines)")
+        if self.scheduler is not None:
+            check_address(self.scheduler)
+        if self.scheduler_timeout <= 0:
+            raise CleanerError("--scheduler-timeout must be positive")
         if self.resume:
             self._check_resume()
 
@@ -84,14 +91,14 @@ class BatchOptions:
 
 
 def run_batch(
-    sources: Iterable[str], cleaner: Cleaner, options: BatchOptions, stdout: IO[bytes],
+    sources: Iterable[str | Document], cleaner: Cleaner, options: BatchOptions, stdout: IO[bytes],
     report: Callable[[str], None],
 ) -> Stats:
     """Clean every input of ``sources``; failures are reported (one line each) and counted."""
     units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format)
     sink, done, units = _open_sink(options, stdout, units)
     units = _fetched(units, options.fetch)
-    mode = f"dask {options.scheduler}" if options.scheduler else "local"
+    mode = f"dask {options.scheduler}" if options.scheduler is not None else "local"
     stats = Stats(mode, options.jobs)
     progress = _progress(options.progress)
     say = progress.write if progress is not None else report
@@ -108,6 +115,7 @@ def run_batch(
         if progress is not None:
             progress.close()
     stats.skipped = done.n
+    stats.failed_before = done.failed
     return stats
 
 
@@ -135,8 +143,10 @@ def _fetched(units: Iterator[Unit], options: FetchOptions) -> Iterator[Unit]:
 class _Done:
     """How many inputs an earlier run already wrote (``--resume``)."""
 
-    def __init__(self, n: int = 0) -> None:
+    def __init__(self, n: int = 0, failed: int = 0) -> None:
         self.n = n
+        self.failed = failed
+        """How many of those failed."""
 
     def seen(self) -> bool:
         self.n += 1
@@ -156,8 +166,9 @@ def _open_sink(options: BatchOptions, stdout: IO[bytes],
                      if not (sink.target(t.rel).exists() and done.seen()))
         return sink, done, units
     skip = resume_point(options.output) if options.resume else 0
+    failed = failed_records(options.output) if options.resume and options.fmt == "jsonl" else 0
     sink_file = FileSink(options.output, append=options.resume)
-    return sink_file, _Done(skip), _skip(units, skip)
+    return sink_file, _Done(skip, failed), _skip(units, skip)
 
 
 def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:
@@ -173,12 +184,13 @@ def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:
 
 def _outcomes(units: Iterator[Unit], job: Job,
               options: BatchOptions) -> Iterator[Packed]:
-    if options.scheduler:
+    if options.scheduler is not None:
         try:
             from ._cluster import run_cluster
         except ImportError as exc:
             raise CleanerError("--scheduler needs Dask: pip install 'cleaner[dask]'") from exc
-        return run_cluster(units, job, options.scheduler, options.ordered)
+        return run_cluster(units, job, options.scheduler, options.ordered,
+                           timeout=options.scheduler_timeout)
     jobs = options.jobs
     first: list[Unit] = []
     inputs = 0

@@ -51,9 +51,10 @@ class _BufferedSink:
             self.flush()
 
     def flush(self) -> None:
-        self._drain(b"".join(self.buffer))
-        self.buffer, self.size = [], 0
+        data = b"".join(self.buffer)
+        self.buffer, self.size = [], 0  # on a failed write too: closing must not try it again
         self.flushed = time.monotonic()
+        self._drain(data)
 
     def _drain(self, data: bytes) -> None:
         raise NotImplementedError
@@ -70,9 +71,13 @@ class StreamSink(_BufferedSink):
         self.stream = stream
 
     def _drain(self, data: bytes) -> None:
-        if data:
-            self.stream.write(data)
-        self.stream.flush()
+        try:
+            if data:
+                self.stream.write(data)
+            self.stream.flush()
+        except OSError as exc:
+            _drop_unwritten(self.stream)
+            raise SourceError("<stdout>", f"cannot write: {exc.strerror or exc}") from exc
 
 
 class FileSink(_BufferedSink):
@@ -101,8 +106,11 @@ class FileSink(_BufferedSink):
 
     def _drain(self, data: bytes) -> None:
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view):]
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except OSError as exc:
+            raise SourceError(str(self.path), f"cannot write: {exc.strerror or exc}") from exc
         if (self.durable and time.monotonic() - self.synced >= self.sync_every
                 and self._sync_done()):
             self.synced = time.monotonic()
@@ -124,6 +132,8 @@ class FileSink(_BufferedSink):
                 self.syncing.result()
             if self.durable:
                 os.fsync(self.fd)
+        except OSError as exc:  # a failed fsync: the disk did not take what was written
+            raise SourceError(str(self.path), f"cannot write: {exc.strerror or exc}") from exc
         finally:
             self.syncer.shutdown()
             os.close(self.fd)
@@ -155,10 +165,22 @@ class DirSink:
             temp.write_bytes(output)
             os.replace(temp, path)
         except OSError as exc:
+            temp.unlink(missing_ok=True)  # a full disk must not leave half a file behind
             raise SourceError(str(path), f"cannot write: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         return None
+
+
+def _drop_unwritten(stream: IO[bytes]) -> None:
+    """After a failed write to standard output, point it at ``/dev/null``: what is still in
+    Python's buffer would otherwise fail again, with a traceback, when the process exits."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def resume_point(path: Path) -> int:
@@ -178,3 +200,13 @@ def resume_point(path: Path) -> int:
             file.flush()
             os.fsync(file.fileno())
     return count
+
+
+def failed_records(path: Path) -> int:
+    """JSON lines in ``path`` that record a failure (``"error"`` is not null): a resumed run
+    that has nothing left to do must still say the file holds them. A record's text cannot
+    hold the marker, since JSON escapes its quotes."""
+    if not path.exists():
+        return 0
+    with open(path, "rb") as file:
+        return sum(1 for line in file if line.strip() and b'"error": null' not in line)

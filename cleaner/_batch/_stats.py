@@ -71,6 +71,8 @@ class Stats(Tally):
         self.jobs = jobs
         self.skipped = skipped
         """Inputs passed over because an earlier run already wrote them (``--resume``)."""
+        self.failed_before = 0
+        """Failures among the ``skipped`` records an earlier run wrote (``--resume``)."""
         self.started = time.monotonic()
 
     @property
@@ -84,6 +86,7 @@ class Stats(Tally):
             "ok": self.documents - self.failed,
             "failed": self.failed,
             "skipped_resumed": self.skipped,
+            "failed_before": self.failed_before,
             "bytes_in": self.bytes_in,
             "bytes_out": self.bytes_out,
             "removed_by_rule": _table(self.rule_blocks, self.rule_chars),

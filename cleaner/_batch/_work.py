@@ -145,7 +145,8 @@ class Packer:
             return result, self.writer.write(result).encode("utf-8")
         except UnicodeEncodeError:
             doc = result.document
-            error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
+            error = SourceError(doc.source, f"not valid Unicode: the {_surrogate_field(doc)} "
+                                            f"holds a lone surrogate")
             result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
                                      fetch=doc.fetch), error=error)
             return result, self.writer.write(result).encode("utf-8")
@@ -180,11 +181,12 @@ class Worker:
         return packer.packed()
 
     def result(self, item: Item) -> Result:
-        """Load, fetch if need be, and clean one input under the time limit; never raises."""
+        """Load, then fetch if need be and clean one input under the time limit; never raises.
+        Loading stays outside the limit, so a timeout record always carries the input's id."""
         doc = Document(item.source)
         try:
+            doc = item.load()
             with self.limit():
-                doc = item.load()
                 if doc.fetch and doc.error is None:
                     doc = fetch_document(doc, self.job.fetch)
                 result = clean_document(self.cleaner, doc)
@@ -220,6 +222,15 @@ def shared_worker(job: Job) -> Worker:
 
 def timeout_error(source: str, limit: float | None, note: str = "") -> CleanTimeout:
     return CleanTimeout(f"{source}: timeout: took longer than {limit or 0:g} s{note}")
+
+
+def _surrogate_field(doc: Document) -> str:
+    """Which of a document's names holds a lone surrogate (the text's are replaced when it is
+    cleaned)."""
+    for name, value in (("id", doc.id), ("url", doc.url), ("source", doc.source)):
+        if value is not None and _clean_str(value) != value:
+            return name
+    return "text"
 
 
 def _size(content: str | bytes) -> int:

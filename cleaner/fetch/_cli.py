@@ -16,8 +16,8 @@ from ._options import DEFAULT_USER_AGENT, FetchOptions
 F = TypeVar("F", bound=Callable[..., Any])
 _D = FetchOptions()
 _FIELDS = ("concurrency", "per_host", "per_host_delay", "retries", "connect_timeout",
-           "read_timeout", "total_timeout", "max_redirects", "max_bytes", "user_agent",
-           "deny_private", "save_raw")
+           "read_timeout", "total_timeout", "robots_timeout", "max_redirects", "max_bytes",
+           "user_agent", "deny_private", "save_raw")
 """The options below that are ``FetchOptions`` fields of the same name."""
 
 
@@ -44,6 +44,10 @@ def fetch_options(func: F) -> F:
     @click.option("--timeout", "total_timeout", type=click.FloatRange(min=0, min_open=True),
                   default=_D.total_timeout, show_default=True, metavar="SECONDS",
                   help="Longest time for one request, headers and body.")
+    @click.option("--robots-timeout", type=click.FloatRange(min=0, min_open=True),
+                  default=_D.robots_timeout, show_default=True, metavar="SECONDS",
+                  help="Longest time to get a site's robots.txt; past it the site's pages are "
+                       "not fetched (RFC 9309).")
     @click.option("--max-redirects", type=click.IntRange(min=0), default=_D.max_redirects,
                   show_default=True)
     @click.option("--max-bytes", type=click.IntRange(min=1), default=_D.max_bytes,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import ssl
 from dataclasses import dataclass
 from types import TracebackType
@@ -32,8 +33,7 @@ POOL_SIZE = 4
 """Connections per ``httpx.AsyncClient``. httpcore's pool does work quadratic in its connections
 on every request, so 64 requests in flight run on sixteen clients of four connections each
 (measured on loopback: one client of 64 connections fetches about half as many pages a second)."""
-RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError,
-                    TimeoutError)
+RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,8 @@ class Fetcher:
             await check_target(target, self._resolver)
         if mode.robots:
             rules = await self.robots.rules(target)
+            if rules.cannot_connect is not None:
+                raise FetchError(url, "connect", rules.cannot_connect)
             if not rules.allows(str(target), self.options.user_agent):
                 raise FetchError(url, "robots", f"{rules.why}: {target}")
 
@@ -169,12 +171,16 @@ class Fetcher:
         while True:
             try:
                 reply = await self._attempt(url, target, mode)
-            except RETRYABLE_ERRORS as exc:
-                delay = retry_delay(attempt, None, self.options, self._rng)
+            except _TotalTimeout as exc:  # another try would take as long again
+                limit = self.options.total_timeout
+                raise FetchError(url, exc.stage, f"total timeout: no complete answer within "
+                                                 f"{limit:g} s{_tries(attempt)}") from exc
+            except httpx.HTTPError as exc:
+                failure = _failure(exc, self.options, target)
+                retry = failure.retry and isinstance(exc, RETRYABLE_ERRORS)
+                delay = retry_delay(attempt, None, self.options, self._rng) if retry else None
                 if delay is None:
-                    raise FetchError(url, "connect", _describe(exc, self.options, attempt)) from exc
-            except httpx.HTTPError as exc:  # not worth another try (a malformed request, say)
-                raise FetchError(url, "connect", _describe(exc, self.options, attempt)) from exc
+                    raise failure.error(url, _tries(attempt)) from exc
             else:
                 if reply.status not in self.options.retry_statuses:
                     return reply
@@ -186,15 +192,19 @@ class Fetcher:
 
     async def _attempt(self, url: str, target: httpx.URL, mode: _Mode) -> _Reply:
         assert self._clients and self._limiter is not None, "use 'async with Fetcher()'"
+        phase = _Phase()
         async with self._limiter.slot(target.host) as number:
             client = self._clients[number % len(self._clients)]
-            async with asyncio.timeout(self.options.total_timeout):
-                request = client.build_request("GET", target)
-                response = await client.send(request, stream=True)
-                try:
-                    return await self._reply(url, target, response, mode)
-                finally:
-                    await response.aclose()
+            try:
+                async with asyncio.timeout(self.options.total_timeout):
+                    request = client.build_request("GET", target, extensions={"trace": phase})
+                    response = await client.send(request, stream=True)
+                    try:
+                        return await self._reply(url, target, response, mode)
+                    finally:
+                        await response.aclose()
+            except TimeoutError as exc:
+                raise _TotalTimeout(phase.stage) from exc
 
     async def _reply(
         self, url: str, target: httpx.URL, response: httpx.Response, mode: _Mode
@@ -222,26 +232,114 @@ class Fetcher:
         return body
 
     async def _load_robots(self, robots_url: httpx.URL) -> Robots:
-        """robots.txt of one origin (up to 5 redirects, as RFC 9309 asks); never raises."""
+        """robots.txt of one origin (up to 5 redirects, as RFC 9309 asks), within
+        ``robots_timeout``; never raises."""
         mode = _Mode(robots=False, pages_only=False, max_redirects=5)
+        limit = self.options.robots_timeout
         try:
-            reply, _ = await self._follow(str(robots_url), robots_url, mode)
+            async with asyncio.timeout(limit):
+                reply, _ = await self._follow(str(robots_url), robots_url, mode)
+        except TimeoutError:
+            return parse_robots(None, "", f"no answer within robots_timeout {limit:g} s")
         except FetchError as exc:
-            if exc.stage == "connect":
-                return parse_robots(None, "", exc.reason)
+            if exc.stage in ("connect", "read", "url"):
+                unreachable = isinstance(exc, Unreachable)
+                return parse_robots(None, "", exc.detail, cannot_connect=unreachable)
             return parse_robots(200, "")  # oversized or undecodable: no usable rules
         body = reply.body.decoded[:ROBOTS_MAX_BYTES] if reply.body else b""
         return parse_robots(reply.status, body.decode("utf-8", "replace"))
+
+
+class Unreachable(FetchError):
+    """The host is unknown or refuses connections: trying again will not help."""
+
+
+class _TotalTimeout(Exception):
+    """``total_timeout`` fired; ``stage`` is where the request was then."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(stage)
+        self.stage = stage
+
+
+class _Phase:
+    """Follows one request through httpcore's trace events: ``connect`` until a connection is
+    made (or a pooled one is used), then ``read``."""
+
+    def __init__(self) -> None:
+        self.stage = "connect"
+
+    async def __call__(self, name: str, info: dict[str, object]) -> None:
+        if name == "connection.connect_tcp.complete" or name.startswith(("http11.", "http2.")):
+            self.stage = "read"
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """What one failed attempt means: the stage, what to say, and whether to try again."""
+
+    stage: str
+    why: str
+    retry: bool = True
+
+    def error(self, url: str, tries: str) -> FetchError:
+        kind = FetchError if self.retry else Unreachable
+        return kind(url, self.stage, self.why + tries)
+
+
+def _failure(exc: httpx.HTTPError, options: FetchOptions, target: httpx.URL) -> _Failure:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return _Failure("connect", f"connect timed out after {options.connect_timeout:g} s "
+                                   f"(connect timeout)")
+    if isinstance(exc, httpx.ReadTimeout):
+        return _Failure("read", f"read timed out after {options.read_timeout:g} s (read "
+                                f"timeout: nothing received for that long)")
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_failure(exc, target)
+    kind = type(exc).__name__
+    stage = "read" if isinstance(exc, httpx.TransportError) else "connect"
+    return _Failure(stage, f"{kind}: {exc}" if str(exc) else kind)
+
+
+def _connect_failure(exc: httpx.ConnectError, target: httpx.URL) -> _Failure:
+    """Unknown host and refused connection said as such, and not retried; the rest retried."""
+    port = target.port or (443 if target.scheme == "https" else 80)
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            if cause.errno == socket.EAI_AGAIN:
+                return _Failure("connect", f"DNS lookup of {target.host} failed for now "
+                                           f"({cause.strerror})")
+            return _Failure("connect", f"unknown host {target.host} (DNS: {cause.strerror})",
+                            retry=False)
+        if isinstance(cause, ConnectionRefusedError):
+            return _Failure("connect", f"connection refused by {target.host} port {port}",
+                            retry=False)
+        cause = cause.__cause__ or cause.__context__
+    return _Failure("connect", f"ConnectError: {exc}" if str(exc) else "ConnectError")
+
+
+def _tries(attempt: int) -> str:
+    return f" (after {attempt + 1} attempts)" if attempt else ""
 
 
 def _parse_url(url: str) -> httpx.URL:
     try:
         target = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise FetchError(url, "connect", f"not a valid URL: {exc}") from exc
+        raise FetchError(url, "url", f"not a valid URL: {exc}") from exc
     if target.scheme not in ("http", "https") or not target.host:
-        raise FetchError(url, "connect", "not an http(s) URL")
+        raise FetchError(url, "url", "not an http(s) URL")
+    problem = _port_problem(target)
+    if problem:
+        raise FetchError(url, "url", problem)
     return target.copy_with(fragment=None)
+
+
+def _port_problem(target: httpx.URL) -> str | None:
+    if target.port is not None and not 0 < target.port <= 65535:
+        return f"port {target.port} is out of range (1 to 65535)"
+    return None
 
 
 def _join(url: str, base: httpx.URL, location: str) -> httpx.URL:
@@ -251,6 +349,9 @@ def _join(url: str, base: httpx.URL, location: str) -> httpx.URL:
         raise FetchError(url, "http", f"bad redirect Location {location!r}") from exc
     if target.scheme not in ("http", "https"):
         raise FetchError(url, "http", f"redirect to a non-http(s) URL: {target}")
+    problem = _port_problem(target)
+    if problem:
+        raise FetchError(url, "http", f"redirect to {target}: {problem}")
     return target
 
 
@@ -259,15 +360,3 @@ def _status_text(reply: _Reply) -> str:
     if reply.retry_after is not None:
         text += f" (Retry-After {reply.retry_after:g} s)"
     return text
-
-
-def _describe(exc: BaseException, options: FetchOptions, attempt: int) -> str:
-    tries = f" (after {attempt + 1} attempts)" if attempt else ""
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"connect timed out after {options.connect_timeout:g} s{tries}"
-    if isinstance(exc, httpx.ReadTimeout):
-        return f"read timed out after {options.read_timeout:g} s{tries}"
-    if isinstance(exc, TimeoutError):
-        return f"no complete answer within total_timeout {options.total_timeout:g} s{tries}"
-    kind = type(exc).__name__
-    return f"{kind}: {exc}{tries}" if str(exc) else f"{kind}{tries}"

@@ -34,6 +34,9 @@ class FetchOptions:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     total_timeout: float = 60.0
+    robots_timeout: float = 10.0
+    """Longest time to get one origin's robots.txt, retries included; past it the origin
+    counts as unreachable, which RFC 9309 says disallows everything (kept for the run)."""
     max_redirects: int = 10
     max_bytes: int = 10 * 1024 * 1024
     max_decoded_bytes: int | None = None
@@ -52,7 +55,7 @@ class FetchOptions:
                      "max_redirects"):
             if getattr(self, name) < 0:
                 raise CleanerError(f"FetchOptions.{name} must not be negative")
-        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+        for name in ("connect_timeout", "read_timeout", "total_timeout", "robots_timeout"):
             if getattr(self, name) <= 0:
                 raise CleanerError(f"FetchOptions.{name} must be positive")
         if self.workers is not None and self.workers < 0:

@@ -23,6 +23,9 @@ class Robots:
     parser: RobotFileParser | None = None
     allow_all: bool = False
     why: str = ""
+    cannot_connect: str | None = None
+    """Why nothing can be fetched from the origin at all (unknown host, connection refused):
+    the pages' own errors then say that, at stage ``connect``, rather than blame robots.txt."""
 
     def allows(self, url: str, agent: str) -> bool:
         if self.parser is not None:
@@ -30,10 +33,13 @@ class Robots:
         return self.allow_all
 
 
-def parse_robots(status: int | None, text: str, error: str | None = None) -> Robots:
-    """Rules from a robots.txt answer (``status`` None and ``error``: it could not be fetched)."""
+def parse_robots(status: int | None, text: str, error: str | None = None,
+                 cannot_connect: bool = False) -> Robots:
+    """Rules from a robots.txt answer (``status`` None and ``error``: it could not be fetched;
+    ``cannot_connect``: because the host is unknown or refuses connections)."""
     if status is None:
-        return Robots(why=f"robots.txt unreachable ({error})")
+        return Robots(why=f"robots.txt unreachable, so everything is disallowed (RFC 9309): "
+                          f"{error}", cannot_connect=error if cannot_connect else None)
     if 200 <= status < 300:
         parser = RobotFileParser()
         parser.parse(text.splitlines())
@@ -46,9 +52,9 @@ def parse_robots(status: int | None, text: str, error: str | None = None) -> Rob
 RobotsLoader = Callable[[httpx.URL], Awaitable[Robots]]
 
 
-def origin_of(url: httpx.URL) -> str:
-    port = f":{url.port}" if url.port else ""
-    return f"{url.scheme}://{url.host}{port}"
+def robots_url(url: httpx.URL) -> httpx.URL:
+    """The robots.txt of ``url``'s origin (an IPv6 host keeps its brackets, user info goes)."""
+    return url.copy_with(path="/robots.txt", query=None, fragment=None, userinfo=b"")
 
 
 class RobotsCache:
@@ -59,11 +65,11 @@ class RobotsCache:
         self._origins: dict[str, asyncio.Future[Robots]] = {}
 
     async def rules(self, url: httpx.URL) -> Robots:
-        origin = origin_of(url)
+        where = robots_url(url)
+        origin = str(where)
         future = self._origins.get(origin)
         if future is None:
-            future = self._origins[origin] = asyncio.ensure_future(
-                self._load(httpx.URL(origin + "/robots.txt")))
+            future = self._origins[origin] = asyncio.ensure_future(self._load(where))
         return await asyncio.shield(future)
 
     @property

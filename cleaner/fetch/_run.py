@@ -106,7 +106,7 @@ async def fetch_one(url: str, fetcher: Fetcher, pool: CleanPool) -> FetchResult:
     except FetchError as exc:
         return FetchResult(_url_document(url, exc.status), error=exc)
     except Exception as exc:  # noqa: BLE001 - one URL never ends the run
-        error = FetchError(url, "connect", f"{type(exc).__name__}: {exc}")
+        error = FetchError(url, "internal", f"{type(exc).__name__}: {exc}")
         return FetchResult(_url_document(url), error=error)
     return await pool.clean(page_document(page, url, url))
 
@@ -165,6 +165,9 @@ async def load_document(doc: Document, fetcher: Fetcher) -> Document:
     except FetchError as exc:
         return Document(doc.source, url=doc.url, id=doc.id, fetch=True, status=exc.status,
                         error=exc)
+    except Exception as exc:  # noqa: BLE001 - one URL never ends the run
+        error = FetchError(url, "internal", f"{type(exc).__name__}: {exc}")
+        return Document(doc.source, url=doc.url, id=doc.id, fetch=True, error=error)
     fetched = page_document(page, doc.source, doc.url, doc.id)
     try:
         text = decode(fetched)

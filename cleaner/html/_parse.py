@@ -93,8 +93,12 @@ def _control_ref(match: re.Match[str]) -> str:
 
 def _truncation(parser: lxml_html.HTMLParser) -> str | None:
     for entry in parser.error_log:
-        if "depth" in entry.message.lower():
+        message = entry.message.lower()
+        if "depth" in message:
             return f"nesting deeper than {MAX_DEPTH} levels; the rest of the page was not parsed"
+        if "resource limit" in message or "huge" in message:
+            return ("a text or attribute longer than the parser's limit (10,000,000 characters); "
+                    "the rest of the page was not parsed")
     return None
 
 

@@ -12,6 +12,7 @@ from .._urls import link_internal
 from ..blocks import segment_text
 from ._detectors import DOCUMENT_DETECTORS
 from ._engine import RuleEngine
+from ._guard import Build, overreaching
 from ._rule import Rule
 
 # Ordinary body paragraphs the examples are placed among (written for this project).
@@ -122,9 +123,10 @@ def _html_block(element: lxml_html.HtmlElement) -> Block:
     )
 
 
-def lint(rules: Sequence[Rule]) -> list[str]:
-    """Problems that loading accepts but a shipped rule must not have."""
-    problems = []
+def lint(rules: Sequence[Rule], build: Build) -> list[str]:
+    """Problems that loading accepts but a shipped rule must not have, and rules that remove
+    most of an ordinary article (loading refuses those too, for rules from files)."""
+    problems = [str(error) for error in overreaching(rules, build)]
     for rule in rules:
         where = f"{rule.path}:{rule.line}: {rule.id}" if rule.path else rule.id
         if rule.is_text_rule and (not rule.examples_drop or not rule.examples_keep):

@@ -19,6 +19,7 @@ from typing import Any
 import ahocorasick
 import re2
 
+from .._errors import RuleError
 from ._prefilter import DIGIT, END, triggers
 from ._rule import Rule
 from ._shape import normalize_tokens
@@ -75,6 +76,23 @@ def translate_pattern(pattern: str) -> str:
     return "".join(out)
 
 
+_SET_CHECK_SIZE = 100_000
+"""Programs larger than this are tried as a set at load (the shipped ones are under 40,000;
+trying every pattern would cost about 20 ms each)."""
+
+
+def _fits_a_set(pattern: str) -> bool:
+    """Whether RE2 compiles the pattern into a set, as :class:`TextMatcher` runs a pattern with
+    no trigger (a pattern can compile alone and still be too large for a set)."""
+    patterns = re2.Set.SearchSet(_OPTIONS)
+    patterns.Add("(?m)" + pattern)
+    try:
+        patterns.Compile()
+    except re2.error:
+        return False
+    return True
+
+
 def check_pattern(pattern: str) -> str | None:
     """What is wrong with a rule pattern, or None. Refuses patterns that match everything."""
     try:
@@ -82,6 +100,9 @@ def check_pattern(pattern: str) -> str | None:
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         return f"invalid or unsupported regular expression (RE2 syntax: no look-around or back-references): {detail}"
+    if compiled.programsize > _SET_CHECK_SIZE and not _fits_a_set(compiled.pattern):
+        return ("pattern is too large to run (RE2 cannot compile it into a set within its memory "
+                "budget): use a smaller repeat count or a simpler character class")
     if compiled.search("") is not None:
         return "pattern matches the empty string, so it would match every block"
     if compiled.search("zq7 xj") is not None and compiled.search("Ordinary words, 42.") is not None:
@@ -187,7 +208,12 @@ class TextMatcher:
         patterns = re2.Set.SearchSet(_OPTIONS)
         for k in always:
             patterns.Add("(?m)" + self._patterns[k][1].pattern)
-        patterns.Compile()
+        try:
+            patterns.Compile()
+        except re2.error as exc:
+            ids = ", ".join(self.rules[self._patterns[k][0]].id for k in always)
+            raise RuleError(f"the patterns of rules {ids} are too large to run together (RE2 "
+                            f"cannot compile them into one set); simplify one of them") from exc
         return patterns
 
     def hits(self, text: str, words: int, low: str | None = None) -> list[Hit]:

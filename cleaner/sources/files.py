@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import glob
+import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from .._errors import SourceError
 from ._document import Document, Kind
+from .urls import add_scheme_hint
+from ._walk import Entry, Pattern, special, walk
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -65,21 +68,33 @@ def expand(source: str, suffixes: frozenset[str]) -> Iterator[Found]:
     matches; anything else is taken as a file (a missing one fails when it is read)."""
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and has_suffix(p, suffixes))
-        if not files:
-            yield Found(None, source, SourceError(source, f"folder holds no {_names(suffixes)} files"))
-        for file in files:
-            yield Found(file, file.relative_to(path).as_posix())
+        yield from _found(walk(path, lambda rel: has_suffix(Path(rel), suffixes), _always), source,
+                          f"folder holds no {_names(suffixes)} files")
         return
     if _GLOB_CHARS.intersection(source) and not path.exists():
-        matches = sorted(Path(m) for m in glob.glob(source, recursive=True) if Path(m).is_file())
-        if not matches:
-            yield Found(None, source, SourceError(source, "pattern matches no files"))
         root = _glob_root(source)
-        for match in matches:
-            yield Found(match, _relative(match, root))
+        pattern = Pattern(list(Path(source).parts[len(root.parts):]))
+        entries = walk(root, pattern.matches, pattern.may_hold) if root.is_dir() else iter(())
+        yield from _found(entries, source, "pattern matches no files")
         return
-    yield Found(path, _plain(path))
+    yield Found(path, plain_name(path))
+
+
+def _found(entries: Iterator[Entry], source: str, empty: str) -> Iterator[Found]:
+    """Files as found, problems as errors naming the entry; ``empty`` when there was nothing."""
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry.problem is None:
+            yield Found(entry.path, entry.rel)
+        else:
+            yield Found(None, entry.rel, SourceError(str(entry.path), entry.problem))
+    if not count:
+        yield Found(None, source, SourceError(source, empty))
+
+
+def _always(_rel: str) -> bool:
+    return True
 
 
 def has_suffix(path: Path, suffixes: Iterable[str]) -> bool:
@@ -102,26 +117,43 @@ def _glob_root(pattern: str) -> Path:
     return Path(*fixed) if fixed else Path(".")
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _plain(path: Path) -> str:
+def plain_name(path: Path) -> str:
     """A file named directly: its path made relative, without ``..``."""
     parts = [p for p in path.parts if p not in ("..", ".") and p != path.anchor]
     return "/".join(parts) or path.name
 
 
 def _read(path: Path) -> Document:
+    name = str(path)
     try:
-        data = path.read_bytes()
+        data = _bytes(path)
     except FileNotFoundError:
-        return Document(str(path), error=SourceError(str(path), "no such file"))
+        return Document(name, error=SourceError(name, f"no such file{add_scheme_hint(name)}"))
     except IsADirectoryError:
-        return Document(str(path), error=SourceError(str(path), "is a directory"))
+        return Document(name, error=SourceError(name, "is a directory"))
     except OSError as exc:
-        return Document(str(path), error=SourceError(str(path), f"cannot read: {exc.strerror}"))
-    return Document(str(path), data, kind_of(path))
+        return Document(name, error=SourceError(name, f"cannot read: {exc.strerror or exc}"))
+    if isinstance(data, str):
+        return Document(name, error=SourceError(name, data))
+    return Document(name, data, kind_of(path))
+
+
+def _bytes(path: Path) -> bytes | str:
+    """The file's bytes, or why it is not read: a device (``/dev/zero`` never ends, a terminal
+    waits), a socket, or a named pipe that nothing writes to (``<(command)`` is read)."""
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb", buffering=0) as pipe:
+            try:
+                first = pipe.read(1)
+            except BlockingIOError:  # a writer holds it open and has not written yet
+                first = b""
+            else:
+                if first == b"":
+                    return "FIFO with no writer: nothing has this named pipe open for writing"
+            os.set_blocking(fd, True)
+            return (first or b"") + pipe.readall()
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return f"not a regular file: {special(mode)}"
+    return path.read_bytes()

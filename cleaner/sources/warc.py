@@ -61,6 +61,12 @@ def _records(raw: IO[bytes], label: str) -> Iterator[Document]:
             source = f"{label}@{records.offset}"
             yield Document(source, error=SourceError(source, f"broken WARC record: {_say(exc)}"))
             return
+        except AttributeError:  # warcio reads a response's HTTP headers by its target URI
+            source = f"{label}@{records.offset}"
+            yield Document(source, error=SourceError(
+                source, "broken WARC record: warcio cannot read it (a response record needs a "
+                        "WARC-Target-URI header)"))
+            return
         if short:
             source = f"{label}@{offset}"
             yield Document(source, error=SourceError(
