@@ -169,7 +169,8 @@ def _release_free_heap() -> None:
     RE2 builds its programs with large temporary allocations; glibc keeps the freed space, which
     with the shipped rules is ~40 MB per compiling process (~17 MB after loading), for the
     whole life of a batch worker. ``malloc_trim`` takes a few milliseconds; elsewhere (no glibc)
-    this does nothing."""
+    this does nothing. Kept because measured: with the shipped rules compiled, a process holds
+    55 MB instead of 63 MB (13% less, issue 16)."""
     if not sys.platform.startswith("linux"):
         return
     re2.purge()  # checking patterns left up to 128 compiled programs in re2's own cache
