@@ -109,7 +109,14 @@ class _Slow(_Quiet):
         super().do_GET()
 
 
-class _V6Server(http.server.ThreadingHTTPServer):
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up on a slow answer is what these faults are about: no noise."""
+
+
+class _V6Server(_Server):
     address_family = socket.AF_INET6
 
 
@@ -118,15 +125,13 @@ def web_servers(folder: Path) -> Iterator[tuple[str, str, str | None]]:
     """Base URLs of a server on 127.0.0.1, one whose robots.txt never answers, and, where there
     is IPv6, one on ::1."""
     handler = lambda *a: _Slow(*a, directory=str(folder))  # noqa: E731
-    servers: list[http.server.ThreadingHTTPServer] = [
-        http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) for _ in range(2)]
+    servers: list[_Server] = [_Server(("127.0.0.1", 0), handler) for _ in range(2)]
     _Slow.slow_robots.add(servers[1].server_address[1])
     try:
         servers.append(_V6Server(("::1", 0), handler))
     except OSError:
         pass
     for server in servers:
-        server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
     v4, stuck = (f"http://127.0.0.1:{server.server_address[1]}" for server in servers[:2])
     v6 = f"http://[::1]:{servers[2].server_address[1]}" if len(servers) > 2 else None
