@@ -73,13 +73,14 @@ def batch_options(func: F) -> F:
     @click.option("-o", "--output", type=click.Path(), default=None,
                   help="Write to this file (or, for text/markdown/json, to this folder when it "
                        "exists or ends with '/': one file per input) instead of stdout.")
-    @click.option("--input-format", type=click.Choice(["auto", "jsonl", "warc"]), default="auto",
-                  show_default=True,
-                  help="Read every file (and stdin) as JSON lines or WARC; auto goes by name.")
+    @click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl", "json", "warc"]),
+                  default="auto", show_default=True,
+                  help="Read every file (and stdin) as this; auto tells by the content "
+                       "(gzip, WARC, JSON lines, JSON, HTML or text).")
     @click.option("--text-field", default="text", show_default=True, metavar="NAME",
                   help="JSONL: the field holding saved text.")
-    @click.option("--html-field", default=None, metavar="NAME",
-                  help="JSONL: the field holding HTML (preferred over the text field).")
+    @click.option("--html-field", default="html", show_default=True, metavar="NAME",
+                  help="JSONL: the field holding HTML (preferred over the text field; '' for none).")
     @click.option("--url-field", default="url", show_default=True, metavar="NAME",
                   help="JSONL: the page's URL (a record with only a URL is fetched).")
     @click.option("--id-field", default="id", show_default=True, metavar="NAME",
@@ -98,13 +99,13 @@ def batch_options(func: F) -> F:
                   help="Progress bar on stderr [default: when stderr is a terminal].")
     @functools.wraps(func)
     def wrapper(*args: Any, fmt: str, show_explain: bool, output: str | None, input_format: str,
-                text_field: str, html_field: str | None, url_field: str, id_field: str,
+                text_field: str, html_field: str, url_field: str, id_field: str,
                 jobs: int | None, unordered: bool, time_limit: float, resume: bool,
                 scheduler: str | None, progress: bool | None, **kwargs: Any) -> Any:
         try:
             batch = BatchOptions(
                 fmt=fmt, explain=show_explain, input_format=input_format,  # type: ignore[arg-type]
-                fields=RecordFields(text_field, html_field, url_field, id_field),
+                fields=RecordFields(text_field, html_field or None, url_field, id_field),
                 output=Path(output) if output is not None else None,
                 output_dir=output is not None and _names_folder(output),
                 jobs=jobs or default_jobs(), ordered=not unordered, time_limit=time_limit,
@@ -136,6 +137,8 @@ def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOpt
     (.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files, http(s):// URLs, or - for stdin."""
     if not sources and url_list is None:
         raise click.UsageError("give SOURCES to clean, or --urls FILE")
+    if url_list not in (None, "-") and not os.path.isfile(url_list):
+        raise UsageFailure(f"--urls {url_list}: no such file")
     one = url_list is None and len(sources) == 1 and (
         is_url(sources[0]) or
         sources[0] == "-" and batch.input_format == "auto"
@@ -151,7 +154,8 @@ def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOpt
         sys.exit(1)
     except CleanerError as exc:
         raise click.ClickException(str(exc)) from exc
-    _report(stats, stats_path, quiet or (stats.documents + stats.skipped <= 1 and not batch.progress))
+    _report(stats, stats_path, quiet or (stats.documents + stats.skipped + stats.left_out.total() <= 1
+                                           and not batch.progress))
 
 
 def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:

@@ -177,9 +177,11 @@ def test_stdin_jsonl_and_gz_and_folders_and_globs(tmp_path: Path, rules: list[st
     nested.mkdir(parents=True)
     (nested / "one.txt").write_text(TEXTS[0].read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "tree" / "two.txt").write_text(TEXTS[1].read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "tree" / "skip.csv").write_text("a,b\n", encoding="utf-8")
-    folder = records(run("clean", *rules, "--format", "jsonl", str(tmp_path / "tree")).stdout)
+    (tmp_path / "tree" / "skip.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    walked = run("clean", *rules, "--format", "jsonl", str(tmp_path / "tree"))
+    folder = records(walked.stdout)
     assert [r["source"] for r in folder] == [str(nested / "one.txt"), str(tmp_path / "tree" / "two.txt")]
+    assert "skip.png: left out: not text: looks like a PNG image" in walked.stderr
     pattern = records(run("clean", *rules, "--format", "jsonl",
                           str(tmp_path / "tree" / "**" / "*.txt")).stdout)
     assert pattern == folder

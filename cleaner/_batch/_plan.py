@@ -1,31 +1,38 @@
 """From the command line's sources to a stream of tasks, in a fixed, reproducible order.
 
-A source is ``-`` (stdin), a file, a folder (searched recursively) or a glob pattern. Files are
-told apart by name: ``.jsonl``/``.ndjson`` (optionally ``.gz``) are JSON lines, ``.warc``/
-``.warc.gz`` are web archives, anything else is one text or HTML document. ``input_format``
-forces JSON lines or WARC for every file and for stdin. :func:`plan_units` leaves JSON lines in
-blocks, for the worker process (local or Dask) that cleans them to cut apart; :func:`plan` cuts
-them here.
+A source is ``-`` (stdin), a file, a folder (searched recursively) or a glob pattern. What a file
+holds is told by its first bytes (:func:`~cleaner.sources.sniff.sniff`), whatever its name:
+JSON lines, a JSON document (an object or an array of them), a web archive (each optionally
+gzip-compressed), or one text or HTML document. ``input_format`` says it instead, for every
+file and for stdin. A file found in a folder that is none of these (an image, an archive) is
+left out and named to ``skipped``, as are hidden files and folders; one named on the command
+line is an input that fails. :func:`plan_units` leaves JSON lines in blocks, for the worker
+process (local or Dask) that cleans them to cut apart; :func:`plan` cuts them here.
 """
 
 from __future__ import annotations
 
+import io
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Literal
 
+from .._errors import SourceError
 from ..sources import Document
-from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix
-from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks
+from ..sources._document import Kind
+from ..sources.files import FileRef, Found, document_of, expand
+from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks, iter_json_document
+from ..sources.sniff import HEAD_BYTES, InputKind, gunzip, sniff
 from ..sources.urls import is_url, url_document, url_name
 from ..sources.warc import iter_warc
 from ._work import LineBlock, Task, Unit
 
-InputFormat = Literal["auto", "jsonl", "warc"]
-JSONL_SUFFIXES = frozenset({".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"})
-WARC_SUFFIXES = frozenset({".warc", ".warc.gz"})
-ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
+InputFormat = Literal["auto", "text", "html", "jsonl", "json", "warc"]
+Skipped = Callable[[str, str], None]
+"""Told the name of each file a folder held that is not an input, and why."""
+_KNOWN_SUFFIXES = (".jsonl", ".ndjson", ".json", ".warc", ".txt", ".text", ".md", ".html", ".htm",
+                   ".xhtml", ".shtml")
 
 
 def plan(
@@ -40,45 +47,140 @@ def plan(
 def plan_units(
     sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None, block_bytes: int = BLOCK_BYTES,
+    skipped: Skipped | None = None,
 ) -> Iterator[Unit]:
     """As :func:`plan`, but JSON lines stay in blocks of about ``block_bytes``."""
     for source in sources:
         if is_url(source):
             yield Task(url_document(source), url_name(source))
-            continue
-        if source == "-":
+        elif source == "-":
             yield from _stdin(stdin or sys.stdin.buffer, fields, input_format, block_bytes)
-            continue
-        for found in expand(source, ALL_SUFFIXES):
-            if found.error is not None:
-                doc = Document(found.error.source, error=found.error)
-                yield Task(doc, _stem(found.rel))
-            elif found.path is not None:
-                yield from _file(found.path, found.rel, fields, input_format, block_bytes)
+        else:
+            for found in expand(source):
+                yield from _found(found, fields, input_format, block_bytes, skipped)
+
+
+def _found(found: Found, fields: RecordFields, input_format: InputFormat, block_bytes: int,
+           skipped: Skipped | None) -> Iterator[Unit]:
+    if found.error is not None:
+        yield Task(Document(found.error.source, error=found.error), _stem(found.rel))
+        return
+    assert found.path is not None
+    if found.hidden:
+        if skipped is not None:
+            skipped(str(found.path), "hidden")
+        return
+    if input_format in ("text", "html"):
+        yield Task(FileRef(str(found.path), found.rel, _kind(input_format)), _stem(found.rel))
+        return
+    kind = input_format if input_format != "auto" else _sniff_file(found.path)
+    if kind == "binary" and found.walked:
+        if skipped is not None:
+            skipped(str(found.path), _binary_reason(found.path))
+        return
+    yield from _file(found.path, found.rel, fields, kind, block_bytes)
+
+
+def _sniff_file(path: Path) -> InputKind:
+    """What the file holds, by its first bytes (one that cannot be read is left to fail when
+    it is read, as a document)."""
+    try:
+        with path.open("rb") as file:
+            return sniff(file.read(HEAD_BYTES)).kind
+    except OSError:
+        return "text"
+
+
+def _binary_reason(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            what = sniff(file.read(HEAD_BYTES)).what
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return f"not text: looks like {what}"
 
 
 def _stdin(stream: IO[bytes], fields: RecordFields, input_format: InputFormat,
            block_bytes: int) -> Iterator[Unit]:
-    if input_format == "jsonl":
-        blocks = iter_blocks("<stdin>", fields, stream=stream, name="<stdin>", size=block_bytes)
+    head = _read_head(stream)
+    kind = input_format if input_format != "auto" else sniff(head).kind
+    whole = io.BufferedReader(_Rejoined(head, stream))
+    if kind == "jsonl":
+        blocks = iter_blocks("<stdin>", fields, stream=whole, name="<stdin>", size=block_bytes)
         yield from _blocks(blocks, "stdin")
-    elif input_format == "warc":
-        for doc in iter_warc("<stdin>", stream=stream):
+    elif kind == "warc":
+        for doc in iter_warc("<stdin>", stream=whole):
+            yield Task(doc, f"stdin/{_number(doc.source)}")
+    elif kind == "json":
+        for doc in iter_json_document(_gunzipped(whole.read(), "<stdin>"), "<stdin>", fields):
             yield Task(doc, f"stdin/{_number(doc.source)}")
     else:
-        yield Task(Document("<stdin>", stream.read()), "stdin")
+        yield Task(document_of("<stdin>", whole.read(), _kind(input_format)), "stdin")
 
 
-def _file(path: Path, rel: str, fields: RecordFields, input_format: InputFormat,
+def _kind(input_format: InputFormat) -> Kind | None:
+    """The document kind ``--input-format`` forces, if it forces one."""
+    return "html" if input_format == "html" else "text" if input_format == "text" else None
+
+
+def _read_head(stream: IO[bytes]) -> bytes:
+    """The first :data:`HEAD_BYTES` of a stream (a pipe may hand them over in pieces)."""
+    head = b""
+    while len(head) < HEAD_BYTES and (piece := stream.read(HEAD_BYTES - len(head))):
+        head += piece
+    return head
+
+
+class _Rejoined(io.RawIOBase):
+    """A stream whose first bytes were read already: those, then the rest."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n] = self.head[:n]
+            self.head = self.head[n:]
+            return n
+        data = self.rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _gunzipped(data: bytes, source: str) -> bytes:
+    return gunzip(data, source) if sniff(data[:HEAD_BYTES]).gzip else data
+
+
+def _file(path: Path, rel: str, fields: RecordFields, kind: InputKind | InputFormat,
           block_bytes: int) -> Iterator[Unit]:
     stem = _stem(rel)
-    if input_format == "jsonl" or (input_format == "auto" and has_suffix(path, JSONL_SUFFIXES)):
+    if kind == "jsonl":
         yield from _blocks(iter_blocks(path, fields, size=block_bytes), stem)
-    elif input_format == "warc" or (input_format == "auto" and has_suffix(path, WARC_SUFFIXES)):
+    elif kind == "warc":
         for doc in iter_warc(path):
             yield Task(doc, f"{stem}/{_number(doc.source)}")
+    elif kind == "json":
+        for doc in _json_file(path, fields):
+            yield Task(doc, f"{stem}/{_number(doc.source)}" if doc.source.endswith("]") else stem)
     else:
         yield Task(FileRef(str(path), rel), stem)
+
+
+def _json_file(path: Path, fields: RecordFields) -> Iterator[Document]:
+    try:
+        data = _gunzipped(path.read_bytes(), str(path))
+    except OSError as exc:
+        yield Document(str(path), error=SourceError(str(path), f"cannot read: {exc.strerror}"))
+        return
+    except SourceError as exc:
+        yield Document(str(path), error=exc)
+        return
+    yield from iter_json_document(data, str(path), fields)
 
 
 def _blocks(blocks: Iterable[JsonLines | Document], stem: str) -> Iterator[Unit]:
@@ -91,19 +193,20 @@ def _blocks(blocks: Iterable[JsonLines | Document], stem: str) -> Iterator[Unit]
 
 
 def _number(source: str) -> str:
-    """``data.jsonl:17`` -> ``17``; ``crawl.warc.gz@5120`` -> ``5120``."""
-    for mark in (":", "@"):
-        _, sep, tail = source.rpartition(mark)
+    """``data.jsonl:17`` -> ``17``; ``crawl.warc.gz@5120`` -> ``5120``; ``list.json[3]`` -> ``3``."""
+    for mark in (":", "@", "["):
+        _, sep, tail = source.removesuffix("]").rpartition(mark)
         if sep and tail.isdigit():
             return tail
     return "0"
 
 
 def _stem(rel: str) -> str:
-    """The name without its known suffix (``a/b.jsonl.gz`` -> ``a/b``)."""
-    lower = rel.lower()
-    for suffix in sorted(ALL_SUFFIXES, key=len, reverse=True):
+    """The name without its known suffix (``a/b.jsonl.gz`` -> ``a/b``, ``c.html`` -> ``c``); an
+    unknown one is kept (``page.php``), so that two inputs never share a name."""
+    lower = rel.lower().removesuffix(".gz")
+    for suffix in _KNOWN_SUFFIXES:
         if lower.endswith(suffix):
-            return rel[: -len(suffix)]
+            return rel[: len(lower) - len(suffix)]
     return rel
 

@@ -84,13 +84,19 @@ def run_batch(
     report: Callable[[str], None],
 ) -> Stats:
     """Clean every input of ``sources``; failures are reported (one line each) and counted."""
-    units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format)
-    sink, done, units = _open_sink(options, stdout, units)
-    units = _fetched(units, options.fetch)
     mode = f"dask {options.scheduler}" if options.scheduler else "local"
     stats = Stats(mode, options.jobs)
     progress = _progress(options.progress)
     say = progress.write if progress is not None else report
+
+    def skipped(name: str, why: str) -> None:
+        stats.left_out[why.split(": ", 1)[0]] += 1
+        say(f"cleaner: {name}: left out: {why}")
+
+    units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format,
+                                       skipped=skipped)
+    sink, done, units = _open_sink(options, stdout, units)
+    units = _fetched(units, options.fetch)
     try:
         for packed in _outcomes(units, options.job(cleaner), options):
             sink.write(packed)

@@ -1,8 +1,14 @@
-"""Files, folders of files (recursive), glob patterns and stdin."""
+"""Files, folders of files (recursive), glob patterns and stdin.
+
+A folder gives every file below it, sorted, except hidden ones (a name starting with ``.``: a
+``.git`` folder, ``.DS_Store``), which are named as left out rather than read. What each file
+holds is told by its content (:mod:`.sniff`), not by its name.
+"""
 
 from __future__ import annotations
 
 import glob
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,14 +16,29 @@ from pathlib import Path
 
 from .._errors import SourceError
 from ._document import Document, Kind
+from .sniff import HEAD_BYTES, gunzip, sniff
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _GLOB_CHARS = frozenset("*?[")
 
 
-def kind_of(path: Path) -> Kind:
-    return "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
+def named_html(path: Path | str) -> bool:
+    """Whether the name says HTML (``.html``, ``.htm``, ... also under ``.gz``): such a file is
+    HTML even when it starts with text (a fragment)."""
+    return Path(str(path).lower().removesuffix(".gz")).suffix in HTML_SUFFIXES
+
+
+def document_of(source: str, data: bytes, kind: Kind | None = None) -> Document:
+    """One document from its bytes: gzip undone, and HTML told from text by its content unless
+    ``kind`` says which."""
+    found = sniff(data[:HEAD_BYTES])
+    if found.gzip:
+        try:
+            data = gunzip(data, source)
+        except SourceError as exc:
+            return Document(source, error=exc)
+    return Document(source, data, kind or ("html" if found.kind == "html" else "text"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +47,15 @@ class FileRef:
 
     path: str
     rel: str
+    kind: Kind | None = None
+    """HTML or text as ``--input-format`` says; ``None``: as the content (or an HTML name) says."""
 
     @property
     def source(self) -> str:
         return self.path
 
     def load(self) -> Document:
-        return _read(Path(self.path))
+        return _read(Path(self.path), self.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +66,10 @@ class Found:
     path: Path | None
     rel: str
     error: SourceError | None = None
+    walked: bool = False
+    """Found by walking a folder (not named by the user)."""
+    hidden: bool = False
+    """A hidden file or folder met while walking, left out (``path`` names it)."""
 
 
 def iter_paths(sources: Iterable[str]) -> Iterator[Document]:
@@ -50,26 +77,25 @@ def iter_paths(sources: Iterable[str]) -> Iterator[Document]:
     recursively) or a glob pattern (``data/**/*.html``)."""
     for source in sources:
         if source == "-":
-            yield Document("<stdin>", sys.stdin.buffer.read())
+            yield document_of("<stdin>", sys.stdin.buffer.read())
             continue
-        for found in expand(source, TEXT_SUFFIXES | HTML_SUFFIXES):
+        for found in expand(source):
             if found.error is not None:
                 yield Document(found.error.source, error=found.error)
-            elif found.path is not None:
+            elif found.path is not None and not found.hidden:
                 yield _read(found.path)
 
 
-def expand(source: str, suffixes: frozenset[str]) -> Iterator[Found]:
-    """The files one argument names. A folder gives its files with one of ``suffixes`` (compared
-    against the end of the name, so ``.jsonl.gz`` works), sorted; a pattern gives its sorted
-    matches; anything else is taken as a file (a missing one fails when it is read)."""
+def expand(source: str) -> Iterator[Found]:
+    """The files one argument names. A folder gives every file below it, sorted, and its hidden
+    files and folders as ``hidden`` (not descended into); a pattern gives its sorted matches;
+    anything else is taken as a file (a missing one fails when it is read)."""
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and has_suffix(p, suffixes))
-        if not files:
-            yield Found(None, source, SourceError(source, f"folder holds no {_names(suffixes)} files"))
-        for file in files:
-            yield Found(file, file.relative_to(path).as_posix())
+        found = sorted(_walk(path), key=lambda f: f.path or path)
+        if not found:
+            yield Found(None, source, SourceError(source, "folder holds no files"))
+        yield from found
         return
     if _GLOB_CHARS.intersection(source) and not path.exists():
         matches = sorted(Path(m) for m in glob.glob(source, recursive=True) if Path(m).is_file())
@@ -82,13 +108,24 @@ def expand(source: str, suffixes: frozenset[str]) -> Iterator[Found]:
     yield Found(path, _plain(path))
 
 
+def _walk(root: Path) -> Iterator[Found]:
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in dirs:
+            if name.startswith("."):
+                yield _found(here / name, root, hidden=True)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            yield _found(here / name, root, hidden=name.startswith("."))
+
+
+def _found(path: Path, root: Path, hidden: bool) -> Found:
+    return Found(path, path.relative_to(root).as_posix(), walked=True, hidden=hidden)
+
+
 def has_suffix(path: Path, suffixes: Iterable[str]) -> bool:
     name = path.name.lower()
     return any(name.endswith(suffix) for suffix in suffixes)
-
-
-def _names(suffixes: frozenset[str]) -> str:
-    return "/".join(sorted(suffixes))
 
 
 def _glob_root(pattern: str) -> Path:
@@ -115,7 +152,7 @@ def _plain(path: Path) -> str:
     return "/".join(parts) or path.name
 
 
-def _read(path: Path) -> Document:
+def _read(path: Path, kind: Kind | None = None) -> Document:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -124,4 +161,4 @@ def _read(path: Path) -> Document:
         return Document(str(path), error=SourceError(str(path), "is a directory"))
     except OSError as exc:
         return Document(str(path), error=SourceError(str(path), f"cannot read: {exc.strerror}"))
-    return Document(str(path), data, kind_of(path))
+    return document_of(str(path), data, kind or ("html" if named_html(path) else None))
