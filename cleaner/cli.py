@@ -144,7 +144,7 @@ def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOpt
         sources[0] == "-" and batch.input_format == "auto"
         or os.path.isfile(sources[0]) and sources[0].endswith((".txt", ".html", ".htm")))
     batch = replace(batch, header=not one and batch.fmt in ("text", "markdown"),
-                    fetch=fetch_options)
+                    fetch=fetch_options, keep_roots=batch.output_dir and len(sources) > 1)
     inputs = itertools.chain(sources, read_url_list(url_list) if url_list else ())
     try:
         stats = run_batch(inputs, cleaner, batch, sys.stdout.buffer,

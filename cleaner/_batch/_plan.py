@@ -21,7 +21,7 @@ from typing import IO, Literal
 from .._errors import SourceError
 from ..sources import Document
 from ..sources._document import Kind
-from ..sources.files import FileRef, Found, document_of, expand
+from ..sources.files import FileRef, Found, document_of, expand, root_name
 from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks, iter_json_document
 from ..sources.sniff import HEAD_BYTES, InputKind, gunzip, sniff
 from ..sources.urls import is_url, url_document, url_name
@@ -58,6 +58,42 @@ def plan_units(
         else:
             for found in expand(source):
                 yield from _found(found, fields, input_format, block_bytes, skipped)
+
+
+def under_roots(sources: Iterable[str], plan: Callable[[list[str]], Iterator[Unit]]) -> Iterator[Unit]:
+    """The units of each source, the names of a folder's or a pattern's inputs kept under the
+    folder's own path (``col/a`` -> ``col/a/x``), so that ``-o DIR`` with several folders that
+    hold the same names writes each apart."""
+    for source in sources:
+        prefix = root_name(source) if not is_url(source) and source != "-" else ""
+        for unit in plan([source]):
+            yield _renamed(unit, f"{prefix}/") if prefix else unit
+
+
+def distinct(units: Iterable[Unit]) -> Iterator[Unit]:
+    """No two inputs with one output name under ``-o DIR``: a later file whose name is taken
+    (``a.html`` beside ``a.txt``, both ``a``) keeps its suffix (``a.html``); one that still
+    clashes (a file named twice) fails, naming the input that has the name. A JSON-lines file's
+    records are told apart by line number, so a block is checked by its stem."""
+    taken: dict[str, str] = {}
+    for unit in units:
+        key = f"{unit.stem}/" if isinstance(unit, LineBlock) else unit.rel
+        if key in taken and isinstance(unit, Task):
+            own = getattr(unit.item, "rel", None)
+            if isinstance(own, str) and own not in taken:
+                unit, key = Task(unit.item, own), own
+            else:
+                why = f"output name taken: {key!r} is written for {taken[key]}"
+                unit = Task(Document(unit.item.source, error=SourceError(unit.item.source, why)), key)
+        taken.setdefault(key, unit.lines.container if isinstance(unit, LineBlock) else unit.item.source)
+        yield unit
+
+
+def _renamed(unit: Unit, prefix: str) -> Unit:
+    if isinstance(unit, LineBlock):
+        return LineBlock(unit.lines, prefix + unit.stem)
+    return Task(FileRef(unit.item.path, prefix + unit.item.rel, unit.item.kind)
+                if isinstance(unit.item, FileRef) else unit.item, prefix + unit.rel)
 
 
 def _found(found: Found, fields: RecordFields, input_format: InputFormat, block_bytes: int,

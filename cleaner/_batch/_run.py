@@ -15,7 +15,7 @@ from .._errors import CleanerError
 from .._fetch_options import FetchOptions
 from ..sources.jsonl import RecordFields
 from ..sources.urls import fetch_documents, needs_fetch
-from ._plan import InputFormat, plan_units
+from ._plan import InputFormat, distinct, plan_units, under_roots
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
 from ._stats import Stats
@@ -46,6 +46,8 @@ class BatchOptions:
     fields: RecordFields = field(default_factory=RecordFields)
     output: Path | None = None
     output_dir: bool = False
+    keep_roots: bool = False
+    """Name each input under the folder or pattern it was found by (``-o DIR`` with several)."""
     jobs: int = 1
     ordered: bool = True
     time_limit: float | None = 60.0
@@ -93,8 +95,12 @@ def run_batch(
         stats.left_out[why.split(": ", 1)[0]] += 1
         say(f"cleaner: {name}: left out: {why}")
 
-    units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format,
-                                       skipped=skipped)
+    def plan(sources: Iterable[str]) -> Iterator[Unit]:
+        return plan_units(sources, options.fields, options.input_format, skipped=skipped)
+
+    units = under_roots(sources, plan) if options.keep_roots else plan(sources)
+    if options.output_dir:
+        units = distinct(units)
     sink, done, units = _open_sink(options, stdout, units)
     units = _fetched(units, options.fetch)
     try:

@@ -128,6 +128,17 @@ def has_suffix(path: Path, suffixes: Iterable[str]) -> bool:
     return any(name.endswith(suffix) for suffix in suffixes)
 
 
+def root_name(source: str) -> str:
+    """The path a folder or a pattern's fixed part is named by, made relative (``../col/a/``
+    -> ``col/a``); empty for a file, whose own name holds its path already."""
+    path = Path(source)
+    if path.is_dir():
+        return _plain(path)
+    if _GLOB_CHARS.intersection(source) and not path.exists():
+        return _plain(_glob_root(source))
+    return ""
+
+
 def _glob_root(pattern: str) -> Path:
     """The folder part of a pattern before its first wildcard."""
     parts = Path(pattern).parts
@@ -149,7 +160,7 @@ def _relative(path: Path, root: Path) -> str:
 def _plain(path: Path) -> str:
     """A file named directly: its path made relative, without ``..``."""
     parts = [p for p in path.parts if p not in ("..", ".") and p != path.anchor]
-    return "/".join(parts) or path.name
+    return "/".join(parts) or path.name or ""
 
 
 def _read(path: Path, kind: Kind | None = None) -> Document:
