@@ -65,10 +65,15 @@ def to_json_line(record: dict[str, Any]) -> str:
 
 
 def explain(cleaned: Cleaned, width: int = 100) -> str:
-    """Every block with KEEP/DROP, and for drops the rule id and category; pruned DOM first."""
+    """Every block with KEEP/DROP, and for drops the rule id and category. For a web page the
+    headline comes first (TITLE), then what selector rules pruned from the page before
+    extraction (PRUNE; elements without text, such as images, are not shown)."""
     lines = []
+    if cleaned.title and cleaned.title_index is None:
+        lines.append(f"TITLE | {_clip(cleaned.title, width)}")
     for removal in cleaned.pruned:
-        lines.append(f"PRUNE {removal.rule_id} ({removal.category}) | {_clip(removal.text, width)}")
+        if removal.text.strip():
+            lines.append(f"PRUNE {removal.rule_id} ({removal.category}) | {_clip(removal.text, width)}")
     for i, (block, verdict) in enumerate(zip(cleaned.blocks, cleaned.verdicts)):
         if i == cleaned.title_index:
             lines.append(f"TITLE | {_clip(block.text, width)}")
