@@ -94,14 +94,14 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
 
 
 def fetch_options(args: argparse.Namespace, **changes: Any) -> Any:
-    from cleaner._fetch_options import FetchOptions
+    from cleaner.fetch import FetchOptions
 
     return FetchOptions(concurrency=args.concurrency, per_host=args.concurrency, **changes)
 
 
 async def fetch_only(urls: list[str], args: argparse.Namespace) -> tuple[float, int]:
     """(seconds, errors) for fetching every URL without cleaning."""
-    from cleaner._fetcher import Fetcher
+    from cleaner.fetch._fetcher import Fetcher
 
     async with Fetcher(fetch_options(args)) as fetcher:
         await fetcher.fetch(urls[0])  # robots.txt and the first connection
@@ -130,7 +130,7 @@ def clean_only(
 
 async def fetch_and_clean(urls: list[str], args: argparse.Namespace) -> dict[str, Any]:
     import cleaner
-    from cleaner._fetch_run import aiter_fetch
+    from cleaner.fetch._run import aiter_fetch
 
     started = time.perf_counter()
     stamps: list[float] = []

@@ -7,15 +7,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Generator, Iterable
 from functools import lru_cache
-from typing import Any
 
 from ._cleaner import Cleaner
 from ._errors import CleanerError, CleanTimeout, FetchError, RuleError, SourceError
-from ._fetch_model import FetchResult
-from ._fetch_options import FetchOptions
 from ._model import Block, Cleaned, Removal, Verdict
+from .fetch import FetchOptions, FetchResult, afetch, fetch
 from .rules import Rule, load_rules
 
 __all__ = [
@@ -54,21 +51,3 @@ def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
     """Clean a web page with the shipped rules (one shared ``Cleaner``)."""
     return _default_cleaner().clean_html(html, url=url)
 
-
-def fetch(
-    urls: Iterable[str] | AsyncIterable[str], options: FetchOptions | None = None, **kwargs: Any
-) -> Generator[FetchResult, None, None]:
-    """Fetch and clean web pages: one :class:`FetchResult` per URL, in order. ``kwargs`` are
-    ``cleaner=``, ``transport=`` (an ``httpx`` transport) and :class:`FetchOptions` fields."""
-    from ._fetch_run import fetch as run  # httpx is imported when fetching starts
-
-    return run(urls, options, **kwargs)
-
-
-async def afetch(
-    urls: Iterable[str] | AsyncIterable[str], options: FetchOptions | None = None, **kwargs: Any
-) -> list[FetchResult]:
-    """``await cleaner.afetch(urls)``: :func:`fetch` for async code, every result in a list."""
-    from ._fetch_run import afetch as run
-
-    return await run(urls, options, **kwargs)

@@ -21,8 +21,8 @@ import click
 from ._batch import BatchOptions, Stats, default_jobs, run_batch
 from ._cleaner import Cleaner
 from ._errors import CleanerError, RuleError
-from ._fetch_cli import fetch_options
-from ._fetch_options import FetchOptions
+from .fetch import FetchOptions
+from .fetch._cli import fetch_options
 from .rules import Rule
 from .rules._check import check_example, example_cases, lint
 from .sources.jsonl import RecordFields

@@ -1,16 +1,53 @@
-"""Writers: the body as text or Markdown, the full result as JSON / JSON lines, the explain view."""
+"""Writers: the body as text or Markdown, the full result as JSON / JSON lines, the explain view.
+
+A :class:`Writer` holds the choice (``--format``, ``--explain``, headers, one file per input) and
+writes one result at a time; everything that writes output (the CLI, the batch pool, Dask) uses it.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from ._model import Block, Cleaned, Removal
 from ._pipeline import Result
 
+Format = Literal["text", "markdown", "json", "jsonl"]
+SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".json"}
 
-def to_text(cleaned: Cleaned) -> str:
-    return cleaned.text
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """How each result is written: its format; for text and Markdown, the explain view instead of
+    the body and a ``==> source <==`` header before each (several inputs to one stream);
+    ``to_dir`` for one file per input (no header; JSON lines written as indented JSON)."""
+
+    fmt: Format = "jsonl"
+    explain: bool = False
+    header: bool = False
+    to_dir: bool = False
+
+    @property
+    def suffix(self) -> str:
+        return SUFFIXES[self.fmt]
+
+    def write(self, result: Result) -> str:
+        """The output for one result (empty for a failed text/Markdown one)."""
+        if self.fmt == "jsonl" and not self.to_dir:
+            return json.dumps(to_record(result), ensure_ascii=False) + "\n"
+        if self.fmt in ("json", "jsonl"):
+            return json.dumps(to_record(result), ensure_ascii=False, indent=1) + "\n"
+        cleaned = result.cleaned
+        if cleaned is None:
+            return ""
+        if self.explain:
+            body = explain(cleaned)
+        else:
+            body = to_markdown(cleaned) if self.fmt == "markdown" else cleaned.text
+        if self.header and not self.to_dir:
+            return f"==> {result.document.source} <==\n{body}\n\n"
+        return body + "\n"
 
 
 def to_markdown(cleaned: Cleaned) -> str:
@@ -58,10 +95,6 @@ def to_record(result: Result) -> dict[str, Any]:
 
 def _removal(removal: Removal) -> dict[str, Any]:
     return {"rule_id": removal.rule_id, "category": removal.category, "chars": len(removal.text)}
-
-
-def to_json_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=False)
 
 
 def explain(cleaned: Cleaned, width: int = 100) -> str:

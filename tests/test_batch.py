@@ -452,7 +452,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
 
 
 def test_record_with_only_a_url_is_fetched(tmp_path: Path) -> None:
-    pytest.importorskip("cleaner._fetcher")
+    pytest.importorskip("cleaner.fetch._fetcher")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -17,7 +17,7 @@ from _server import LoopbackServer, Reply, Route, Sequence
 
 import cleaner
 from cleaner import FetchOptions, FetchResult, afetch, fetch
-from cleaner._fetcher import Fetcher
+from cleaner.fetch._fetcher import Fetcher
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HTML_PAGE = FIXTURES / "html" / "en-council-budget.html"
@@ -289,7 +289,8 @@ def test_a_saved_run_replays_to_the_same_bodies(server: LoopbackServer, tmp_path
 def test_fetch_documents_loads_urls_and_passes_the_rest(server: LoopbackServer) -> None:
     from cleaner._pipeline import clean_document
     from cleaner.sources import Document
-    from cleaner.sources.urls import fetch_documents, url_document
+    from cleaner.fetch import fetch_documents
+    from cleaner.sources.urls import url_document
 
     saved = Document("saved.txt", "Some saved text.\n\nAnother paragraph.")
     docs = [url_document(server.url("/redirect/3")), saved,
@@ -310,7 +311,8 @@ def test_fetch_documents_loads_urls_and_passes_the_rest(server: LoopbackServer) 
 
 
 def test_fetch_document_one_at_a_time(server: LoopbackServer) -> None:
-    from cleaner.sources.urls import fetch_document, url_document
+    from cleaner.fetch import fetch_document
+    from cleaner.sources.urls import url_document
 
     doc = fetch_document(url_document(server.url("/plain")), OPTS)
     assert doc.error is None and doc.status == 200 and doc.content

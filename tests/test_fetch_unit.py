@@ -19,8 +19,8 @@ import pytest
 
 import cleaner
 from cleaner import FetchOptions, FetchResult, afetch, fetch
-from cleaner._fetch_body import parse_content_type
-from cleaner._fetch_clean import (
+from cleaner.fetch._body import parse_content_type
+from cleaner.fetch._clean import (
     BATCH,
     CleanJob,
     CleanOutcome,
@@ -28,10 +28,10 @@ from cleaner._fetch_clean import (
     clean_fetched,
     decode_declared,
 )
-from cleaner._fetch_options import make_options
-from cleaner._fetch_policy import non_public
-from cleaner._fetch_retry import parse_retry_after, retry_delay
-from cleaner._fetcher import Fetcher
+from cleaner.fetch._fetcher import Fetcher
+from cleaner.fetch._options import make_options
+from cleaner.fetch._policy import non_public
+from cleaner.fetch._retry import parse_retry_after, retry_delay
 from cleaner.sources.urls import is_url, read_url_list
 
 PAGE = ("Harbour Council Approves New Ferry Timetable\n\n"

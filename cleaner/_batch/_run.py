@@ -12,14 +12,15 @@ from typing import IO, Any
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError
-from .._fetch_options import FetchOptions
+from ..fetch import FetchOptions, fetch_documents
+from ..output import Format, Writer
+from ..sources import needs_fetch
 from ..sources.jsonl import RecordFields
-from ..sources.urls import fetch_documents, needs_fetch
 from ._plan import InputFormat, distinct, plan_units, under_roots
 from ._pool import PoolSettings, run_local
 from ._sinks import DirSink, FileSink, Sink, StreamSink, resume_point
 from ._stats import Stats
-from ._work import SUFFIXES, Format, Job, LineBlock, Packed, Task, Unit
+from ._work import Job, LineBlock, Packed, Task, Unit
 
 
 def default_jobs() -> int:
@@ -76,9 +77,12 @@ class BatchOptions:
         if not self.output_dir and self.fmt != "jsonl":
             raise CleanerError("--resume into one file needs --format jsonl (one record a line)")
 
+    @property
+    def writer(self) -> Writer:
+        return Writer(self.fmt, self.explain, self.header, self.output_dir)
+
     def job(self, cleaner: Cleaner) -> Job:
-        return Job(cleaner.rules, self.fmt, self.explain, self.header and not self.output_dir,
-                   self.output_dir, self.time_limit, self.fetch)
+        return Job(cleaner.rules, self.writer, self.time_limit, self.fetch)
 
 
 def run_batch(
@@ -157,7 +161,7 @@ def _open_sink(options: BatchOptions, stdout: IO[bytes],
     if options.output is None:
         return StreamSink(stdout), _Done(), units
     if options.output_dir:
-        sink = DirSink(options.output, SUFFIXES[options.fmt])
+        sink = DirSink(options.output, options.writer.suffix)
         done = _Done()
         if options.resume:
             units = (t for unit in units for t in unit.tasks()

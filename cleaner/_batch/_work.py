@@ -7,29 +7,23 @@ local process pool and on Dask workers, and gives the same bytes everywhere.
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 from .._cleaner import Cleaner
 from .._errors import CleanerError, CleanTimeout, FetchError, SourceError
-from .._fetch_options import FetchOptions
 from .._pipeline import Result, clean_document
-from ..output import explain, to_markdown, to_record
+from ..fetch import FetchOptions, fetch_document
+from ..output import Writer
 from ..rules import Rule
 from ..sources import Document
 from ..sources.jsonl import JsonLines
-from ..sources.urls import fetch_document
 from ._limit import TimeLimit
 from ._stats import Tally
-
-Format = Literal["text", "markdown", "json", "jsonl"]
-SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".json"}
-
 
 class Item(Protocol):
     """An input not necessarily read yet: a ``Document``, a ``FileRef`` or a ``JsonLine``."""
@@ -101,15 +95,10 @@ def weight(unit: Unit) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """What every worker needs: the rules (already selected) and how to render and limit."""
+    """What every worker needs: the rules (already selected) and how to write and limit."""
 
     rules: tuple[Rule, ...]
-    fmt: Format = "jsonl"
-    explain: bool = False
-    header: bool = False
-    """Put ``==> source <==`` before each body (text and Markdown to one stream)."""
-    to_dir: bool = False
-    """Render for one file per input (no header, no separators)."""
+    writer: Writer = field(default_factory=Writer)
     time_limit: float | None = None
     fetch: FetchOptions = field(default_factory=FetchOptions)
     """For records that name only a URL, fetched by the worker that meets them."""
@@ -148,7 +137,7 @@ class Packer:
     """Collects outcomes, in order, into one :class:`Packed`."""
 
     def __init__(self, job: Job) -> None:
-        self.to_dir = job.to_dir
+        self.to_dir = job.writer.to_dir
         self.outputs: list[bytes] = []
         self.files: list[tuple[str, bytes]] = []
         self.errors: list[str] = []
@@ -239,12 +228,12 @@ def outcome(task: Task, result: Result, job: Job, seconds: float) -> Outcome:
     surrogate from a ``\\ud800`` escape) becomes an error outcome instead."""
     doc = result.document
     try:
-        output = render(result, job).encode("utf-8")
+        output = job.writer.write(result).encode("utf-8")
     except UnicodeEncodeError:
         unicode_error = SourceError(doc.source, "not valid Unicode: the text holds a lone surrogate")
         result = Result(Document(doc.source, id=_clean_str(doc.id), url=_clean_str(doc.url),
                                  fetch=doc.fetch), error=unicode_error)
-        output = render(result, job).encode("utf-8")
+        output = job.writer.write(result).encode("utf-8")
     cleaned = result.cleaned
     error = result.error
     return Outcome(
@@ -257,24 +246,6 @@ def outcome(task: Task, result: Result, job: Job, seconds: float) -> Outcome:
         if cleaned is not None else (),
         seconds=seconds,
     )
-
-
-def render(result: Result, job: Job) -> str:
-    """The output for one result in the job's format (empty for a failed text/Markdown one)."""
-    if job.fmt == "jsonl" and not job.to_dir:
-        return json.dumps(to_record(result), ensure_ascii=False) + "\n"
-    if job.fmt in ("json", "jsonl"):
-        return json.dumps(to_record(result), ensure_ascii=False, indent=1) + "\n"
-    cleaned = result.cleaned
-    if cleaned is None:
-        return ""
-    if job.explain:
-        body = explain(cleaned)
-    else:
-        body = to_markdown(cleaned) if job.fmt == "markdown" else cleaned.text
-    if job.header and not job.to_dir:
-        return f"==> {result.document.source} <==\n{body}\n\n"
-    return body + "\n"
 
 
 def error_kind(error: CleanerError) -> str:

@@ -6,7 +6,7 @@ Every source yields :class:`Document` items; a document that cannot be read is y
 ``file@offset``), so one bad input never stops a batch.
 """
 
-from ._document import Document
+from ._document import Document, needs_fetch
 from .files import iter_paths
 
-__all__ = ["Document", "iter_paths"]
+__all__ = ["Document", "iter_paths", "needs_fetch"]

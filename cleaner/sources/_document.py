@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from .._errors import SourceError
 
@@ -31,3 +31,8 @@ class Document:
     def load(self) -> Document:
         """A document is already loaded (lazy inputs such as ``FileRef`` have the same method)."""
         return self
+
+
+def needs_fetch(item: object) -> TypeGuard[Document]:
+    """A document that names a URL still to fetch (``fetch`` set, no content, no error)."""
+    return isinstance(item, Document) and item.fetch and item.error is None and not item.content

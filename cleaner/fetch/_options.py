@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ._errors import CleanerError
+from .._errors import CleanerError
 
 DEFAULT_USER_AGENT = "cleaner/0.1"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._errors import FetchError
-from ._fetch_model import PageKind
-from ._fetch_options import FetchOptions
+from .._errors import FetchError
+from ._model import PageKind
+from ._options import FetchOptions
 
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
 ACCEPT_ENCODING = "gzip, deflate"

@@ -27,14 +27,14 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._cleaner import Cleaner
-from ._errors import FetchError, SourceError
-from ._fetch_clean import CleanJob, CleanPool, decode_page
-from ._fetch_model import FetchResult
-from ._fetch_options import FetchOptions, make_options
+from .._cleaner import Cleaner
+from .._errors import FetchError, SourceError
+from ..sources._document import Document, needs_fetch
+from ._clean import CleanJob, CleanPool, decode_page
 from ._fetcher import Fetcher
-from .sources._document import Document
-from .sources.urls import needs_fetch
+from ._model import FetchResult
+from ._options import FetchOptions, make_options
+
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -119,7 +119,7 @@ async def fetch_one(url: str, fetcher: Fetcher, pool: CleanPool) -> FetchResult:
 def fetch_documents(
     items: Iterable[T], options: FetchOptions, transport: httpx.AsyncBaseTransport | None = None
 ) -> Generator[T | Document, None, None]:
-    """See :func:`cleaner.sources.urls.fetch_documents`."""
+    """See :func:`cleaner.fetch.fetch_documents`."""
 
     async def run() -> AsyncGenerator[T | Document, None]:
         async with Fetcher(options, transport=transport) as fetcher:
@@ -138,7 +138,7 @@ def fetch_documents(
 def fetch_document(
     doc: Document, options: FetchOptions | None, transport: httpx.AsyncBaseTransport | None = None
 ) -> Document:
-    """See :func:`cleaner.sources.urls.fetch_document`."""
+    """See :func:`cleaner.fetch.fetch_document`."""
 
     async def run() -> Document:
         async with Fetcher(options, transport=transport) as fetcher:

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ._errors import CleanerError
-from ._fetch_options import DEFAULT_USER_AGENT, FetchOptions
+from .._errors import CleanerError
+from ._options import DEFAULT_USER_AGENT, FetchOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 _D = FetchOptions()

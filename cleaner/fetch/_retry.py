@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from ._fetch_options import FetchOptions
+from ._options import FetchOptions
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -19,11 +19,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
 
-from ._cleaner import Cleaner
-from ._decode import decode_html, decode_text, sniff_binary, web_codec
-from ._errors import CleanerError, SourceError
-from ._fetch_model import PageKind
-from ._model import Cleaned
+from .._cleaner import Cleaner
+from .._decode import decode_html, decode_text, sniff_binary, web_codec
+from .._errors import CleanerError, SourceError
+from .._model import Cleaned
+from ._model import PageKind
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import FetchError
-from ._model import Cleaned
+from .._errors import FetchError
+from .._model import Cleaned
 
 if TYPE_CHECKING:
-    from ._pipeline import Result
+    from .._pipeline import Result
 
 PageKind = Literal["html", "text"]
 STAGES = ("robots", "connect", "http", "size", "type", "decode", "clean")
@@ -53,8 +53,8 @@ class FetchResult:
     def to_result(self) -> Result:
         """The same as any pipeline result: a fetched document (``fetch`` set, ``final_url``,
         ``status``) and its ``Cleaned`` or error, so every writer and record format applies."""
-        from ._pipeline import Result
-        from .sources._document import Document
+        from .._pipeline import Result
+        from ..sources._document import Document
 
         doc = Document(self.url, url=self.url, kind="html", fetch=True,
                        final_url=self.final_url, status=self.status)
@@ -64,6 +64,6 @@ class FetchResult:
         """The JSON record ``cleaner clean --format jsonl`` writes: ``url``, ``final_url``,
         ``status``, ``title``, ``text``, ``metadata``, ``removed`` and ``error`` (null on
         success, else ``"<url>: <stage>: <reason>"``)."""
-        from .output import to_record
+        from ..output import to_record
 
         return to_record(self.to_result())

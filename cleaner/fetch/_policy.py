@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from ._errors import FetchError
+from .._errors import FetchError
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """``(host, port) -> IP addresses``; the default asks the system resolver."""

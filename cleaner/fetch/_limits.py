@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from ._fetch_options import FetchOptions
+from ._options import FetchOptions
 
 Sleep = Callable[[float], Awaitable[None]]
 

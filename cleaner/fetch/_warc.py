@@ -16,7 +16,7 @@ import httpx
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ._errors import SourceError
+from .._errors import SourceError
 
 
 class WarcRecorder:

@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._errors import FetchError
-from ._fetch_body import ACCEPT, ACCEPT_ENCODING, Body, page_kind, parse_content_type, read_body
-from ._fetch_limits import Limiter, Sleep
-from ._fetch_model import Fetched, PageKind
-from ._fetch_options import FetchOptions
-from ._fetch_policy import Resolver, check_peer, check_target, system_resolver
-from ._fetch_retry import parse_retry_after, retry_delay
-from ._fetch_robots import ROBOTS_MAX_BYTES, Robots, RobotsCache, parse_robots
+from .._errors import FetchError
+from ._body import ACCEPT, ACCEPT_ENCODING, Body, page_kind, parse_content_type, read_body
+from ._limits import Limiter, Sleep
+from ._model import Fetched, PageKind
+from ._options import FetchOptions
+from ._policy import Resolver, check_peer, check_target, system_resolver
+from ._retry import parse_retry_after, retry_delay
+from ._robots import ROBOTS_MAX_BYTES, Robots, RobotsCache, parse_robots
 
 if TYPE_CHECKING:
-    from ._fetch_warc import WarcRecorder
+    from ._warc import WarcRecorder
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 POOL_SIZE = 4
@@ -94,7 +94,7 @@ class Fetcher:
         self._clients = [self._client(-(-opts.concurrency // shards), tls) for _ in range(shards)]
         self._limiter = Limiter(opts, self._sleep)
         if opts.save_raw is not None:
-            from ._fetch_warc import WarcRecorder  # warcio only when a run is recorded
+            from ._warc import WarcRecorder  # warcio only when a run is recorded
 
             self._warc = WarcRecorder(opts.save_raw, software=opts.user_agent)
         return self
