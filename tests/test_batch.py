@@ -86,7 +86,7 @@ def test_jsonl_one_record_per_line_errors_included(tmp_path: Path, rules: list[s
     assert [r["id"] for r in out[:20]] == [f"doc-{i}" for i in range(20)]
     assert len(out) == 23
     assert list(out[0]) == ["id", "url", "title", "text", "metadata", "removed", "error", "source"]
-    assert all(set(r) == {"rule_id", "category", "chars"} for rec in out for r in rec["removed"])  # type: ignore[union-attr]
+    assert all(set(r) == {"rule_id", "category", "text", "chars"} for rec in out for r in rec["removed"])  # type: ignore[union-attr]
     errors = [r["error"] for r in out[20:]]
     assert errors[0].startswith(f"{tmp_path / 'in.jsonl'}:21: malformed JSON")  # type: ignore[union-attr]
     assert "in.jsonl:22: missing field" in errors[1] and out[21]["id"] == "no-text"  # type: ignore[operator]

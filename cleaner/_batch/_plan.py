@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import sys
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Literal
@@ -31,6 +32,25 @@ from ._work import LineBlock, Task, Unit
 InputFormat = Literal["auto", "text", "html", "jsonl", "json", "warc"]
 Skipped = Callable[[str, str], None]
 """Told the name of each file a folder held that is not an input, and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """How files met in folders are treated: ``skipped`` is told each one left out and why;
+    files at or below ``avoid`` (the run's own output file or folder) are never inputs."""
+
+    skipped: Skipped | None = None
+    avoid: tuple[Path, ...] = ()
+
+    def leave_out(self, path: Path, why: str) -> None:
+        if self.skipped is not None:
+            self.skipped(str(path), why)
+
+    def avoided(self, path: Path) -> bool:
+        if not self.avoid:
+            return False
+        resolved = path.resolve()
+        return any(resolved == a or resolved.is_relative_to(a) for a in self.avoid)
 _KNOWN_SUFFIXES = (".jsonl", ".ndjson", ".json", ".warc", ".txt", ".text", ".md", ".html", ".htm",
                    ".xhtml", ".shtml")
 
@@ -46,8 +66,7 @@ def plan(
 
 def plan_units(
     sources: Iterable[str], fields: RecordFields, input_format: InputFormat = "auto",
-    stdin: IO[bytes] | None = None, block_bytes: int = BLOCK_BYTES,
-    skipped: Skipped | None = None,
+    stdin: IO[bytes] | None = None, block_bytes: int = BLOCK_BYTES, walk: Walk = Walk(),
 ) -> Iterator[Unit]:
     """As :func:`plan`, but JSON lines stay in blocks of about ``block_bytes``."""
     for source in sources:
@@ -57,7 +76,21 @@ def plan_units(
             yield from _stdin(stdin or sys.stdin.buffer, fields, input_format, block_bytes)
         else:
             for found in expand(source):
-                yield from _found(found, fields, input_format, block_bytes, skipped)
+                yield from _found(found, fields, input_format, block_bytes, walk)
+
+
+def single_document(source: str, input_format: InputFormat = "auto") -> bool:
+    """Whether a source holds one document (a URL, a text or HTML file, stdin unless told it
+    holds JSON lines, JSON or WARC), not several (a folder, a pattern, a container)."""
+    if is_url(source):
+        return True
+    if source == "-":
+        return input_format in ("auto", "text", "html")
+    path = Path(source)
+    if not path.is_file():
+        return False
+    kind = input_format if input_format != "auto" else _sniff_file(path)
+    return kind in ("text", "html", "binary")
 
 
 def under_roots(sources: Iterable[str], plan: Callable[[list[str]], Iterator[Unit]]) -> Iterator[Unit]:
@@ -97,22 +130,23 @@ def _renamed(unit: Unit, prefix: str) -> Unit:
 
 
 def _found(found: Found, fields: RecordFields, input_format: InputFormat, block_bytes: int,
-           skipped: Skipped | None) -> Iterator[Unit]:
+           walk: Walk) -> Iterator[Unit]:
     if found.error is not None:
         yield Task(Document(found.error.source, error=found.error), _stem(found.rel))
         return
     assert found.path is not None
     if found.hidden:
-        if skipped is not None:
-            skipped(str(found.path), "hidden")
+        walk.leave_out(found.path, "hidden")
+        return
+    if found.walked and walk.avoided(found.path):
+        walk.leave_out(found.path, "output: this run writes it")
         return
     if input_format in ("text", "html"):
         yield Task(FileRef(str(found.path), found.rel, _kind(input_format)), _stem(found.rel))
         return
     kind = input_format if input_format != "auto" else _sniff_file(found.path)
     if kind == "binary" and found.walked:
-        if skipped is not None:
-            skipped(str(found.path), _binary_reason(found.path))
+        walk.leave_out(found.path, _binary_reason(found.path))
         return
     yield from _file(found.path, found.rel, fields, kind, block_bytes)
 
