@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import re2
 
@@ -21,6 +22,9 @@ from .rules import Rule, RuleEngine, default_rules_dir, load_rules
 from .rules._load import _check_unique as check_unique
 from .rules._select import CompiledSelector, compile_selectors
 from .rules._shape import Shape, every_word_capitalised, shape, title_like
+
+if TYPE_CHECKING:
+    from .html._page import HtmlInput
 
 RuleSource = str | Path | Rule
 
@@ -99,8 +103,10 @@ class Cleaner:
             raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
         return self.clean_blocks(segment_text(text), url=url, find_title=True)
 
-    def clean_html(self, html: str | bytes, url: str | None = None) -> Cleaned:
-        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
+    def clean_html(self, html: HtmlInput, url: str | None = None) -> Cleaned:
+        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks.
+        ``html`` is markup (``str``, or ``bytes`` in any charset) or a page already parsed with
+        bs4 (``BeautifulSoup``, ``Tag``) or lxml (an element or tree), which is left unchanged."""
         from .html import extract_page
 
         page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
