@@ -128,3 +128,13 @@ def test_a_json_document_is_read_as_records(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in records] == ["a", "b"]
     assert records[0]["text"].startswith(BODY_START) and records[1]["text"] == "Plain words."
+
+
+def test_a_json_file_without_record_fields_in_a_folder_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "page.expected.json").write_text(json.dumps({"title": "x", "body": "y"}),
+                                                 encoding="utf-8")
+    result = run("clean", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "page.expected.json: left out: not records: JSON without 'html', 'text' or 'url'" \
+        in result.stderr

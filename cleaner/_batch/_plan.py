@@ -148,7 +148,30 @@ def _found(found: Found, fields: RecordFields, input_format: InputFormat, block_
     if kind == "binary" and found.walked:
         walk.leave_out(found.path, _binary_reason(found.path))
         return
+    if kind == "json" and found.walked:
+        yield from _walked_json(found.path, found.rel, fields, walk)
+        return
     yield from _file(found.path, found.rel, fields, kind, block_bytes)
+
+
+def _walked_json(path: Path, rel: str, fields: RecordFields, walk: Walk) -> Iterator[Unit]:
+    """A JSON file met in a folder: its records, unless none of them holds a field to clean
+    (a settings file, a list of expected results), which is left out, not failed."""
+    docs = list(_json_file(path, fields))
+    if all(doc.error is not None and doc.error.reason.startswith(_MISSING) for doc in docs):
+        walk.leave_out(path, f"not records: JSON without {_field_names(fields)} fields")
+        return
+    stem = _stem(rel)
+    for doc in docs:
+        yield Task(doc, f"{stem}/{_number(doc.source)}" if doc.source.endswith("]") else stem)
+
+
+_MISSING = "missing field"
+
+
+def _field_names(fields: RecordFields) -> str:
+    names = [repr(n) for n in (fields.html, fields.text, fields.url) if n]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
 
 
 def _sniff_file(path: Path) -> InputKind:

@@ -61,7 +61,7 @@ def _kind_of_text(head: bytes) -> InputKind:
     if start.startswith(b"WARC/"):
         return "warc"
     if start.startswith(b"{"):
-        return "jsonl" if _first_line_is_object(start) else "json"
+        return "jsonl" if _first_line_is_object(start) and _more_lines(start) else "json"
     if start.startswith(b"[") and start[1:].lstrip().startswith((b"{", b"]")):
         return "json"
     if _HTML_START.match(start) or _HTML_INSIDE.search(head) or _is_utf16_html(head):
@@ -80,6 +80,12 @@ def _first_line_is_object(start: bytes) -> bool:
         return isinstance(json.loads(line), dict)
     except (ValueError, RecursionError):
         return False
+
+
+def _more_lines(start: bytes) -> bool:
+    """JSON lines hold more than one line, or more than was read; one short line alone is one
+    JSON document (the same record, named by the file alone)."""
+    return bool(start.partition(b"\n")[2].strip()) or len(start) >= HEAD_BYTES // 2
 
 
 def _is_utf16_html(head: bytes) -> bool:
