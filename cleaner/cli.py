@@ -26,7 +26,7 @@ from .fetch._cli import fetch_options
 from .rules import Rule
 from .rules._check import check_example, example_cases, lint
 from .sources.jsonl import RecordFields
-from .sources.urls import read_url_list
+from .sources.urls import is_url, read_url_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,6 +159,9 @@ def clean(sources: tuple[str, ...], urls: tuple[str, ...], input_dirs: tuple[str
     of them (recursively), glob patterns, JSON lines, JSON and WARC files, http(s):// URLs, or
     - for stdin. Several inputs to one stream: a '==> name <==' line before each text body,
     one JSON array for --format json."""
+    for url in urls:
+        if not is_url(url):
+            raise UsageFailure(f"-u {url}: not an http:// or https:// URL")
     sources = (*sources, *input_dirs, *urls)
     if not sources and url_list is None:
         raise click.UsageError("give SOURCES to clean, or --urls FILE")

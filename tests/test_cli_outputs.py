@@ -130,3 +130,5 @@ def test_short_and_alias_options(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "a.txt").read_text(encoding="utf-8").startswith("The council approved")
     assert "-u, --url URL" in run("clean", "--help").stdout
+    bad = run("clean", "-u", "www.example.invalid/page")
+    assert bad.exit_code == 2 and "not an http:// or https:// URL" in bad.stderr
