@@ -8,12 +8,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ._cleaner import Cleaner
 from ._errors import CleanerError, CleanTimeout, FetchError, RuleError, SourceError
 from ._model import Block, Cleaned, Removal, Verdict
 from .fetch import FetchOptions, FetchResult, afetch, fetch
 from .rules import Rule, load_rules
+
+if TYPE_CHECKING:
+    from .html._page import HtmlInput
 
 __all__ = [
     "Block",
@@ -47,7 +51,8 @@ def clean_text(text: str, url: str | None = None) -> Cleaned:
     return _default_cleaner().clean_text(text, url=url)
 
 
-def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
-    """Clean a web page with the shipped rules (one shared ``Cleaner``)."""
+def clean_html(html: HtmlInput, url: str | None = None) -> Cleaned:
+    """Clean a web page with the shipped rules (one shared ``Cleaner``): markup (``str`` or
+    ``bytes``), or a page parsed by bs4 (``BeautifulSoup``, ``Tag``) or lxml (an element)."""
     return _default_cleaner().clean_html(html, url=url)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import difflib
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import re2
 
@@ -20,8 +22,12 @@ from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
 from .rules._guard import overreaching
+from .rules._load import _check_unique as check_unique
 from .rules._select import CompiledSelector, compile_selectors
-from .rules._shape import Shape, shape, title_like
+from .rules._shape import Shape, every_word_capitalised, shape, title_like
+
+if TYPE_CHECKING:
+    from .html._page import HtmlInput
 
 RuleSource = str | Path | Rule
 
@@ -47,14 +53,16 @@ class Cleaner:
 
     def __init__(
         self,
-        rules: Iterable[RuleSource] | None = None,
+        rules: RuleSource | Iterable[RuleSource] | None = None,
         *,
         languages: Iterable[str] | None = None,
-        disable: Iterable[str] = (),
+        disable: str | Iterable[str] = (),
         default_rules: bool = True,
         time_limit: float | None = None,
     ) -> None:
         loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
+        if isinstance(rules, (str, Path, Rule)):
+            rules = [rules]  # one folder, file or rule (a string is not a list of its letters)
         paths = []
         for item in rules or ():
             if isinstance(item, Rule):
@@ -66,6 +74,9 @@ class Cleaner:
             for error in overreaching(mine, _alone):
                 raise error
             loaded.extend(mine)
+        check_unique(loaded)
+        disable = [disable] if isinstance(disable, str) else list(disable)
+        _check_known(disable, loaded)
         self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
         _release_free_heap()
         self.time_limit = time_limit
@@ -107,8 +118,10 @@ class Cleaner:
         text, replaced = replace_surrogates(text)
         return _noting(self.clean_blocks(segment_text(text), url=url, find_title=True), replaced)
 
-    def clean_html(self, html: str | bytes, url: str | None = None) -> Cleaned:
-        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
+    def clean_html(self, html: HtmlInput, url: str | None = None) -> Cleaned:
+        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks.
+        ``html`` is markup (``str``, or ``bytes`` in any charset) or a page already parsed with
+        bs4 (``BeautifulSoup``, ``Tag``) or lxml (an element or tree), which is left unchanged."""
         from .html import extract_page
 
         replaced = 0
@@ -181,6 +194,16 @@ def _release_free_heap() -> None:
     trim(0)
 
 
+def _check_known(ids: Iterable[str], rules: Sequence[Rule]) -> None:
+    """Every id to disable names a loaded rule; a typo is an error, with the nearest id."""
+    known = {rule.id for rule in rules}
+    for rule_id in ids:
+        if rule_id not in known:
+            near = difflib.get_close_matches(rule_id, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {near[0]!r}?)" if near else " (see 'cleaner rules list')"
+            raise RuleError(f"cannot disable {rule_id!r}: no rule has that id{hint}")
+
+
 def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str]) -> list[Rule]:
     wanted = None if languages is None else {lang.lower() for lang in languages} | {"*"}
     out = []
@@ -202,7 +225,8 @@ def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict], shapes: Se
     dateline marks it, so a short headline ("Harbour Tide Tables") counts too."""
     kept = (i for i, v in enumerate(verdicts) if v.keep)
     first = next(kept, None)
-    if first is None or next(kept, None) is None:
+    second = next(kept, None)
+    if first is None or second is None:
         return None
     block = blocks[first]
     if block.kind != "p":
@@ -219,7 +243,22 @@ def _find_title(blocks: Sequence[Block], verdicts: Sequence[Verdict], shapes: Se
         # a label the body keeps; a table row of capitals ("| HOME | CONTACT |") is a menu. (A
         # Chinese or Japanese line, more words than tokens, is "upper" for a few Latin capitals.)
         return None
-    return first if title_like(s, block.text) else None
+    if title_like(s, block.text):
+        return first
+    return first if _short_headline(s, block.text, shapes[second]) else None
+
+
+_SHORT_HEADLINE_WORDS = 2
+"""A headline of two to four words ("Council Approves Budget") is taken only in title case and
+over a body paragraph: shorter first lines are more often a label or a section name."""
+_PROSE_WORDS = 10
+
+
+def _short_headline(s: Shape, text: str, following: Shape) -> bool:
+    """A short first line in title case, every word capitalised, over a paragraph of prose."""
+    if not title_like(s, text, _SHORT_HEADLINE_WORDS) or not every_word_capitalised(s):
+        return False
+    return following.body_like and following.words >= _PROSE_WORDS
 
 
 def _alone(rules: Sequence[Rule]) -> Cleaner:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ._batch import BatchOptions, Stats, default_jobs, run_batch
+from ._batch import BatchOptions, Stats, default_jobs, run_batch, single_document
 from ._cleaner import Cleaner
 from ._errors import CleanerError, RuleError
 from .fetch import FetchOptions
@@ -57,7 +57,7 @@ def rule_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cleaner")
 def main() -> None:
     """Turn scraped articles into their body and nothing else."""
@@ -69,17 +69,28 @@ def batch_options(func: F) -> F:
     @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "jsonl"]),
                   default="text", show_default=True, help="What to write for each document.")
     @click.option("--explain", "show_explain", is_flag=True,
-                  help="Show every block with KEEP/DROP and the rule that dropped it.")
+                  help="Show every block with KEEP/DROP and the rule that dropped it (JSON: "
+                       "a 'blocks' list in each record).")
+    @click.option("--width", type=click.IntRange(min=0), default=100, show_default=True,
+                  help="--explain: cut lines to this many characters; 0 shows them whole.")
+    @click.option("--title", "show_title", is_flag=True,
+                  help="Text: print the headline above the body.")
+    @click.option("--with-metadata", is_flag=True,
+                  help="Text/Markdown: put title, author, date, URL, site above the body "
+                       "(YAML front matter). JSON always has them.")
     @click.option("-o", "--output", type=click.Path(), default=None,
                   help="Write to this file (or, for text/markdown/json, to this folder when it "
                        "exists or ends with '/': one file per input) instead of stdout.")
-    @click.option("--input-format", type=click.Choice(["auto", "jsonl", "warc"]), default="auto",
-                  show_default=True,
-                  help="Read every file (and stdin) as JSON lines or WARC; auto goes by name.")
+    @click.option("--output-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+                  help="Write one file per input into DIR: the same as -o DIR/.")
+    @click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl", "json", "warc"]),
+                  default="auto", show_default=True,
+                  help="Read every file (and stdin) as this; auto tells by the content "
+                       "(gzip, WARC, JSON lines, JSON, HTML or text).")
     @click.option("--text-field", default="text", show_default=True, metavar="NAME",
                   help="JSONL: the field holding saved text.")
-    @click.option("--html-field", default=None, metavar="NAME",
-                  help="JSONL: the field holding HTML (preferred over the text field).")
+    @click.option("--html-field", default="html", show_default=True, metavar="NAME",
+                  help="JSONL: the field holding HTML (preferred over the text field; '' for none).")
     @click.option("--url-field", default="url", show_default=True, metavar="NAME",
                   help="JSONL: the page's URL (a record with only a URL is fetched).")
     @click.option("--id-field", default="id", show_default=True, metavar="NAME",
@@ -100,15 +111,21 @@ def batch_options(func: F) -> F:
     @click.option("--progress/--no-progress", default=None,
                   help="Progress bar on stderr [default: when stderr is a terminal].")
     @functools.wraps(func)
-    def wrapper(*args: Any, fmt: str, show_explain: bool, output: str | None, input_format: str,
-                text_field: str, html_field: str | None, url_field: str, id_field: str,
-                jobs: int | None, unordered: bool, time_limit: float, resume: bool,
-                scheduler: str | None, scheduler_timeout: float, progress: bool | None,
-                **kwargs: Any) -> Any:
+    def wrapper(*args: Any, fmt: str, show_explain: bool, width: int, show_title: bool,
+                with_metadata: bool, output: str | None, output_dir: str | None,
+                input_format: str, text_field: str, html_field: str | None, url_field: str,
+                id_field: str, jobs: int | None, unordered: bool, time_limit: float,
+                resume: bool, scheduler: str | None, scheduler_timeout: float,
+                progress: bool | None, **kwargs: Any) -> Any:
+        if output_dir is not None:
+            if output is not None:
+                raise UsageFailure("give either -o or --output-dir, not both")
+            output = os.path.join(output_dir, "")
         try:
             batch = BatchOptions(
                 fmt=fmt, explain=show_explain, input_format=input_format,  # type: ignore[arg-type]
-                fields=RecordFields(text_field, html_field, url_field, id_field),
+                width=width, title=show_title, metadata=with_metadata,
+                fields=RecordFields(text_field, html_field or None, url_field, id_field),
                 output=Path(output) if output is not None else None,
                 output_dir=output is not None and _names_folder(output),
                 jobs=jobs or default_jobs(), ordered=not unordered, time_limit=time_limit,
@@ -128,24 +145,35 @@ def _names_folder(output: str) -> bool:
 
 @main.command()
 @click.argument("sources", nargs=-1)
+@click.option("-u", "--url", "urls", multiple=True, metavar="URL",
+              help="A web page to fetch and clean (repeatable; the same as giving it as a SOURCE).")
+@click.option("-i", "--input-dir", "input_dirs", multiple=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False),
+              help="A folder to clean, recursively (repeatable; the same as giving it as a SOURCE).")
 @batch_options
 @fetch_options
 @click.option("--stats", "stats_path", type=click.Path(path_type=Path), default=None,
               help="Also write the end-of-run summary as JSON to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="No end-of-run summary on stderr.")
 @rule_options
-def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOptions,
-          url_list: str | None, stats_path: Path | None, quiet: bool, cleaner: Cleaner) -> None:
-    """Clean SOURCES: .txt/.html files, folders of them (recursively), glob patterns, JSONL
-    (.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files, http(s):// URLs, or - for stdin."""
+def clean(sources: tuple[str, ...], urls: tuple[str, ...], input_dirs: tuple[str, ...],
+          batch: BatchOptions, fetch_options: FetchOptions, url_list: str | None,
+          stats_path: Path | None, quiet: bool, cleaner: Cleaner) -> None:
+    """Clean SOURCES: text or HTML files (told by their content, any name, gzip too), folders
+    of them (recursively), glob patterns, JSON lines, JSON and WARC files, http(s):// URLs, or
+    - for stdin. Several inputs to one stream: a '==> name <==' line before each text body,
+    one JSON array for --format json."""
+    for url in urls:
+        if not is_url(url):
+            raise UsageFailure(f"-u {url}: not an http:// or https:// URL")
+    sources = (*sources, *input_dirs, *urls)
     if not sources and url_list is None:
         raise click.UsageError("give SOURCES to clean, or --urls FILE")
-    one = url_list is None and len(sources) == 1 and (
-        is_url(sources[0]) or
-        sources[0] == "-" and batch.input_format == "auto"
-        or os.path.isfile(sources[0]) and sources[0].endswith((".txt", ".html", ".htm")))
-    batch = replace(batch, header=not one and batch.fmt in ("text", "markdown"),
-                    fetch=fetch_options)
+    if url_list not in (None, "-") and not os.path.isfile(url_list):
+        raise UsageFailure(f"--urls {url_list}: no such file")
+    one = url_list is None and len(sources) == 1 and single_document(sources[0], batch.input_format)
+    batch = replace(batch, header=not one, fetch=fetch_options,
+                    keep_roots=batch.output_dir and len(sources) > 1)
     inputs = itertools.chain(sources, read_url_list(url_list) if url_list else ())
     try:
         stats = run_batch(inputs, cleaner, batch, sys.stdout.buffer,
@@ -155,7 +183,8 @@ def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOpt
         sys.exit(1)
     except CleanerError as exc:
         raise click.ClickException(str(exc)) from exc
-    _report(stats, stats_path, quiet or (stats.documents + stats.skipped <= 1 and not batch.progress))
+    _report(stats, stats_path, quiet or (stats.documents + stats.skipped + stats.left_out.total() <= 1
+                                           and not batch.progress))
 
 
 def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:

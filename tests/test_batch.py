@@ -86,7 +86,7 @@ def test_jsonl_one_record_per_line_errors_included(tmp_path: Path, rules: list[s
     assert [r["id"] for r in out[:20]] == [f"doc-{i}" for i in range(20)]
     assert len(out) == 23
     assert list(out[0]) == ["id", "url", "title", "text", "metadata", "removed", "error", "source"]
-    assert all(set(r) == {"rule_id", "category", "chars"} for rec in out for r in rec["removed"])  # type: ignore[union-attr]
+    assert all(set(r) == {"rule_id", "category", "text", "chars"} for rec in out for r in rec["removed"])  # type: ignore[union-attr]
     errors = [r["error"] for r in out[20:]]
     assert errors[0].startswith(f"{tmp_path / 'in.jsonl'}:21: malformed JSON")  # type: ignore[union-attr]
     assert "in.jsonl:22: missing field" in errors[1] and out[21]["id"] == "no-text"  # type: ignore[operator]
@@ -177,9 +177,11 @@ def test_stdin_jsonl_and_gz_and_folders_and_globs(tmp_path: Path, rules: list[st
     nested.mkdir(parents=True)
     (nested / "one.txt").write_text(TEXTS[0].read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "tree" / "two.txt").write_text(TEXTS[1].read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "tree" / "skip.csv").write_text("a,b\n", encoding="utf-8")
-    folder = records(run("clean", *rules, "--format", "jsonl", str(tmp_path / "tree")).stdout)
+    (tmp_path / "tree" / "skip.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    walked = run("clean", *rules, "--format", "jsonl", str(tmp_path / "tree"))
+    folder = records(walked.stdout)
     assert [r["source"] for r in folder] == [str(nested / "one.txt"), str(tmp_path / "tree" / "two.txt")]
+    assert "skip.png: left out: not text: looks like a PNG image" in walked.stderr
     pattern = records(run("clean", *rules, "--format", "jsonl",
                           str(tmp_path / "tree" / "**" / "*.txt")).stdout)
     assert pattern == folder

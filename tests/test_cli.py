@@ -60,7 +60,7 @@ def test_folder_and_a_failing_input(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert BODY.splitlines()[0] in result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("cleaner:")]
-    assert any("two.txt: not text: looks like a PNG image" in e for e in errors)
+    assert any("two.txt: left out: not text: looks like a PNG image" in e for e in errors)
     assert any("missing.txt: no such file" in e for e in errors)
 
 

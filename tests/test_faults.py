@@ -16,7 +16,6 @@ import pytest
 from cleaner.sources.files import expand, iter_paths
 
 ROOT = Path(__file__).resolve().parents[1]
-SUFFIXES = frozenset({".txt"})
 
 
 def _clean(*args: str, timeout: float = 120, stdin: bytes | None = None,
@@ -44,9 +43,9 @@ def looped(tmp_path: Path) -> Path:
 
 
 def test_a_glob_over_symlink_loops_gives_each_file_once(looped: Path) -> None:
-    found = [f.rel for f in expand(f"{looped}/**/*.txt", SUFFIXES)]
+    found = [f.rel for f in expand(f"{looped}/**/*.txt")]
     assert found == ["a.txt", "sub/b.txt"]
-    assert [f.rel for f in expand(str(looped), SUFFIXES)] == ["a.txt", "sub/b.txt"]
+    assert [f.rel for f in expand(str(looped))] == ["a.txt", "sub/b.txt"]
 
 
 def test_the_cli_ends_on_a_looped_tree(looped: Path) -> None:
@@ -65,7 +64,7 @@ def test_glob_matches_what_glob_glob_matches(tmp_path: Path) -> None:
     for pattern in ("**/*.txt", "*.txt", "x/*.txt", "x/**/*.txt", "*/*.txt", "**/.f.txt", "x/y/*"):
         full = f"{tmp_path}/{pattern}"
         want = sorted(Path(m) for m in glob.glob(full, recursive=True) if Path(m).is_file())
-        got = [f.path for f in expand(full, frozenset({".txt", ".md"})) if f.path is not None]
+        got = [f.path for f in expand(full) if f.path is not None]
         assert got == want, pattern
 
 
@@ -119,7 +118,7 @@ def test_an_unreadable_folder_is_an_error_record(tmp_path: Path) -> None:
     (locked / "b.txt").write_text("Hidden.\n", encoding="utf-8")
     locked.chmod(0)
     try:
-        found = list(expand(str(tmp_path), SUFFIXES))
+        found = list(expand(str(tmp_path)))
     finally:
         locked.chmod(0o755)
     assert [f.rel for f in found] == ["a.txt", "locked"]

@@ -54,7 +54,7 @@ def test_record_with_only_a_url_is_to_be_fetched() -> None:
         (b'{"text": "a",}', ("in.jsonl:3: malformed JSON: Expecting property name enclosed in "
                              "double quotes at column 14")),
         (b"[1, 2]", "in.jsonl:3: not a JSON object: got an array"),
-        (b'{"id": 1, "title": "x"}', "in.jsonl:3: missing field: the record has none of 'text', 'url'"),
+        (b'{"id": 1, "title": "x"}', "in.jsonl:3: missing field: the record has none of 'html', 'text', 'url'"),
         (b'{"text": 12}', "in.jsonl:3: wrong type: field 'text' is a number, expected a string"),
         (b'{"text": "caf\xe9"}', "in.jsonl:3: not valid UTF-8: byte 0xe9 at column 14"),
         (b'{"text": "a \\ud800 b"}', ("in.jsonl:3: not valid Unicode: field 'text' holds a "

@@ -17,9 +17,9 @@ from ..output import Format, Writer
 from ..sources import Document, needs_fetch
 from ..sources.jsonl import RecordFields
 from ._address import check_address
-from ._plan import InputFormat, plan_units
+from ._plan import InputFormat, Walk, distinct, plan_units, under_roots
 from ._pool import PoolSettings, run_local
-from ._sinks import DirSink, FileSink, Sink, StreamSink, failed_records, resume_point
+from ._sinks import ArraySink, DirSink, FileSink, Sink, StreamSink, failed_records, resume_point
 from ._stats import Stats
 from ._work import Job, LineBlock, Packed, Task, Unit
 
@@ -44,10 +44,17 @@ class BatchOptions:
     fmt: Format = "jsonl"
     explain: bool = False
     header: bool = False
+    """Several inputs to one stream: a header before each text body; JSON as one array."""
+    width: int = 100
+    title: bool = False
+    metadata: bool = False
+    """Explain width, the title above a text body, metadata above it: see ``Writer``."""
     input_format: InputFormat = "auto"
     fields: RecordFields = field(default_factory=RecordFields)
     output: Path | None = None
     output_dir: bool = False
+    keep_roots: bool = False
+    """Name each input under the folder or pattern it was found by (``-o DIR`` with several)."""
     jobs: int = 1
     ordered: bool = True
     time_limit: float | None = 60.0
@@ -84,7 +91,8 @@ class BatchOptions:
 
     @property
     def writer(self) -> Writer:
-        return Writer(self.fmt, self.explain, self.header, self.output_dir)
+        return Writer(self.fmt, self.explain, self.header, self.output_dir, self.width,
+                      self.title, self.metadata)
 
     def job(self, cleaner: Cleaner) -> Job:
         return Job(cleaner.rules, self.writer, self.time_limit, self.fetch)
@@ -95,13 +103,26 @@ def run_batch(
     report: Callable[[str], None],
 ) -> Stats:
     """Clean every input of ``sources``; failures are reported (one line each) and counted."""
-    units: Iterator[Unit] = plan_units(sources, options.fields, options.input_format)
-    sink, done, units = _open_sink(options, stdout, units)
-    units = _fetched(units, options.fetch)
     mode = f"dask {options.scheduler}" if options.scheduler is not None else "local"
     stats = Stats(mode, options.jobs)
     progress = _progress(options.progress)
     say = progress.write if progress is not None else report
+
+    def skipped(name: str, why: str) -> None:
+        stats.left_out[why.split(": ", 1)[0]] += 1
+        say(f"cleaner: {name}: left out: {why}")
+
+    avoid = (options.output.resolve(),) if options.output is not None else ()
+
+    def plan(sources: Iterable[str | Document]) -> Iterator[Unit]:
+        return plan_units(sources, options.fields, options.input_format,
+                          walk=Walk(skipped, avoid))
+
+    units = under_roots(sources, plan) if options.keep_roots else plan(sources)
+    if options.output_dir:
+        units = distinct(units)
+    sink, done, units = _open_sink(options, stdout, units)
+    units = _fetched(units, options.fetch)
     try:
         for packed in _outcomes(units, options.job(cleaner), options):
             sink.write(packed)
@@ -157,7 +178,7 @@ def _open_sink(options: BatchOptions, stdout: IO[bytes],
                units: Iterator[Unit]) -> tuple[Sink, _Done, Iterator[Unit]]:
     """The sink, what is already done (with ``resume``) and the inputs still to do."""
     if options.output is None:
-        return StreamSink(stdout), _Done(), units
+        return _framed(StreamSink(stdout), options), _Done(), units
     if options.output_dir:
         sink = DirSink(options.output, options.writer.suffix)
         done = _Done()
@@ -167,8 +188,13 @@ def _open_sink(options: BatchOptions, stdout: IO[bytes],
         return sink, done, units
     skip = resume_point(options.output) if options.resume else 0
     failed = failed_records(options.output) if options.resume and options.fmt == "jsonl" else 0
-    sink_file = FileSink(options.output, append=options.resume)
+    sink_file = _framed(FileSink(options.output, append=options.resume), options)
     return sink_file, _Done(skip, failed), _skip(units, skip)
+
+
+def _framed(sink: Sink, options: BatchOptions) -> Sink:
+    """JSON records to one stream or file make one JSON array (one input: its object)."""
+    return ArraySink(sink, always=options.header) if options.fmt == "json" else sink
 
 
 def _skip(units: Iterator[Unit], n: int) -> Iterator[Unit]:

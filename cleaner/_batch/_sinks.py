@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from .._errors import SourceError
+from ._stats import Tally
 from ._work import Packed
 
 
@@ -137,6 +138,54 @@ class FileSink(_BufferedSink):
         finally:
             self.syncer.shutdown()
             os.close(self.fd)
+
+
+class ArraySink:
+    """JSON records (each written with ``indent=1`` and a newline) made into one JSON array.
+
+    The first record is held until a second one comes: a run of one input writes its object
+    alone, a run of several (or any run when ``always``) one array. Records are told apart
+    by ``}`` alone on a line followed by ``{``, which an indented dump writes only between two
+    top-level objects."""
+
+    _BETWEEN = b"\n}\n{\n"
+
+    def __init__(self, sink: Sink, always: bool = False) -> None:
+        self.sink = sink
+        self.always = always
+        self.held: bytes | None = None
+        self.opened = False
+
+    def write(self, part: Packed) -> None:
+        data = part.output.rstrip(b"\n")
+        if not data:
+            self.sink.write(part)
+            return
+        several = self._BETWEEN in data
+        data = data.replace(self._BETWEEN, b"\n},\n{\n")
+        if self.opened:
+            data = b",\n" + data
+        elif self.held is None and not self.always and not several:
+            self.held = data
+            self.sink.write(_replace_output(part, b""))
+            return
+        else:
+            data = b"[\n" + (self.held + b",\n" if self.held is not None else b"") + data
+            self.opened, self.held = True, None
+        self.sink.write(_replace_output(part, data))
+
+    def close(self) -> None:
+        try:
+            end = (b"\n]\n" if self.opened else self.held + b"\n" if self.held is not None
+                   else b"[]\n" if self.always else b"")
+            if end:
+                self.sink.write(Packed(end, (), (), Tally()))
+        finally:
+            self.sink.close()
+
+
+def _replace_output(part: Packed, output: bytes) -> Packed:
+    return Packed(output, part.files, part.errors, part.tally)
 
 
 class DirSink:

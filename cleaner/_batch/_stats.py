@@ -73,6 +73,8 @@ class Stats(Tally):
         """Inputs passed over because an earlier run already wrote them (``--resume``)."""
         self.failed_before = 0
         """Failures among the ``skipped`` records an earlier run wrote (``--resume``)."""
+        self.left_out: Counter[str] = Counter()
+        """Files a folder held that are not inputs (hidden, not text), by why."""
         self.started = time.monotonic()
 
     @property
@@ -87,6 +89,7 @@ class Stats(Tally):
             "failed": self.failed,
             "skipped_resumed": self.skipped,
             "failed_before": self.failed_before,
+            "left_out": dict(self.left_out.most_common()),
             "bytes_in": self.bytes_in,
             "bytes_out": self.bytes_out,
             "removed_by_rule": _table(self.rule_blocks, self.rule_chars),
@@ -111,6 +114,9 @@ class Stats(Tally):
             f"{_mb(self.bytes_out)} out" + (f"; {self.skipped} done before (resumed)"
                                            if self.skipped else ""),
         ]
+        if self.left_out:
+            lines.append(f"{sum(self.left_out.values())} file(s) in folders left out: "
+                         + _pairs(self.left_out, top))
         if self.category_blocks:
             lines.append("removed by category: " + _pairs(self.category_blocks, top))
             lines.append("removed by rule: " + _pairs(self.rule_blocks, top))

@@ -68,17 +68,50 @@ def page_metadata(root: lxml_html.HtmlElement, url: str | None) -> Metadata:
     title_tag = _text(titles[0]) if titles else None
     title = _clean(meta.title) or (h1 if len(h1s) == 1 else None) or title_tag or h1
     page_url = url or meta.url
+    sitename = _clean(meta.sitename) or _host(page_url)
     fields = {
-        "title": title,
+        "title": without_site_name(title, sitename),
         "author": _clean(meta.author),
         "date": publication_date(root, page_url),
-        "sitename": _clean(meta.sitename) or _host(page_url),
+        "sitename": sitename,
         "url": page_url,
         "language": _language(root),
         "description": _clean(meta.description),
     }
     headlines = [t for t in dict.fromkeys((title, h1, title_tag)) if t]
     return Metadata(fields, headlines)
+
+
+_SITE_SEPARATOR = re.compile(r"\s+(?:[-|–—·•:]{1,2}|::)\s+")
+_DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_SITE_MAX_WORDS = 4
+_HEAD_MIN_WORDS = 3
+
+
+def without_site_name(title: str | None, sitename: str | None) -> str | None:
+    """A title without the site's name after it ("Ferry Fares Rise - Gull Point News" ->
+    "Ferry Fares Rise"): the part after the last separator goes when it is the site's name, a
+    domain, or a short name in capitals, after a headline of three words or more."""
+    last = None
+    for last in _SITE_SEPARATOR.finditer(title or ""):
+        pass
+    if not title or last is None:
+        return title
+    head, tail = title[: last.start()].rstrip(), title[last.end():].strip()
+    if len(head.split()) < _HEAD_MIN_WORDS or not _site_like(tail, sitename):
+        return title
+    return head
+
+
+def _site_like(tail: str, sitename: str | None) -> bool:
+    folded = tail.lower().removeprefix("www.")
+    if sitename and folded in (sitename.lower().removeprefix("www."),
+                               sitename.lower().split(".")[0]):
+        return True
+    if _DOMAIN.match(tail):
+        return True
+    words = tail.split()
+    return len(words) <= _SITE_MAX_WORDS and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def publication_date(root: lxml_html.HtmlElement, url: str | None) -> str | None:

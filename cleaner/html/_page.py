@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import trafilatura
 from lxml import etree
@@ -26,6 +26,11 @@ from ._meta import page_metadata
 from ._parse import cap_size, parse_html
 from ._prune import link_text_chars, page_text_chars, prune
 
+if TYPE_CHECKING:
+    from bs4 import Tag
+
+HtmlInput: TypeAlias = "str | bytes | Tag | etree._Element | etree._ElementTree"
+"""What ``clean_html`` takes: markup, or a page already parsed by bs4 or lxml."""
 EMPTY = "empty document"
 ABOVE_HEADLINE = "navigation.above-headline"
 """The reason given for short blocks (kicker, section label) extracted above the headline."""
@@ -42,8 +47,26 @@ class Page:
     reason: str | None = None
 
 
+def markup_of(html: HtmlInput, source: str) -> str | bytes:
+    """The page as markup: ``str`` and ``bytes`` as they are; a parsed page as scrapers hold
+    one (a bs4 ``BeautifulSoup`` or ``Tag``, an lxml element or tree) written out as HTML, to be
+    parsed again here with this package's parser settings (never changing the caller's tree)."""
+    if isinstance(html, (str, bytes)):
+        return html
+    if isinstance(html, etree._ElementTree):
+        html = html.getroot()
+    if isinstance(html, etree._Element):
+        return str(etree.tostring(html, encoding="unicode", method="html"))
+    from bs4 import Tag
+
+    if isinstance(html, Tag):
+        return html.decode()
+    raise SourceError(source, f"expected str, bytes, a BeautifulSoup or an lxml element, got "
+                              f"{type(html).__name__}")
+
+
 def extract_page(
-    html: str | bytes,
+    html: HtmlInput,
     *,
     url: str | None,
     selectors: Sequence[CompiledSelector],
@@ -55,9 +78,8 @@ def extract_page(
     ``time_limit`` seconds."""
     source = url or "<html>"
     deadline = Deadline(time_limit, source)
-    text = decode_html(html, source) if isinstance(html, bytes) else html
-    if not isinstance(text, str):
-        raise SourceError(source, f"expected str or bytes, got {type(html).__name__}")
+    markup = markup_of(html, source)
+    text = decode_html(markup, source) if isinstance(markup, bytes) else markup
     parsed = parse_html(text, source)
     if parsed is None:
         return Page([], {"url": url}, [], EMPTY)

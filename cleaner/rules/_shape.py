@@ -155,6 +155,13 @@ def _title_ratio(tokens: list[str]) -> float:
     return capitals / capitalisable if capitalisable else 0.0
 
 
+def every_word_capitalised(s: Shape) -> bool:
+    """Title case throughout: each of two or more capitalisable non-minor words starts with a
+    capital (at any length, unlike ``title_ratio``)."""
+    capitals, capitalisable = _capitals(s.tokens)
+    return capitalisable >= 2 and capitals == capitalisable
+
+
 def _capitals(tokens: list[str]) -> tuple[int, int]:
     """How many capitalisable non-minor words start with a capital, and how many there are."""
     capitalisable = 0

@@ -1,26 +1,46 @@
-"""Files, folders of files (recursive), glob patterns and stdin."""
+"""Files, folders of files (recursive), glob patterns and stdin.
+
+A folder gives every file below it, sorted, except hidden ones (a name starting with ``.``: a
+``.git`` folder, ``.DS_Store``), which are named as left out rather than read. What each file
+holds is told by its content (:mod:`.sniff`), not by its name.
+"""
 
 from __future__ import annotations
 
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import SourceError
 from ._document import Document, Kind
-from .urls import add_scheme_hint
 from ._walk import Entry, Pattern, special, walk
+from .sniff import HEAD_BYTES, gunzip, sniff
+from .urls import add_scheme_hint
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _GLOB_CHARS = frozenset("*?[")
 
 
-def kind_of(path: Path) -> Kind:
-    return "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
+def named_html(path: Path | str) -> bool:
+    """Whether the name says HTML (``.html``, ``.htm``, ... also under ``.gz``): such a file is
+    HTML even when it starts with text (a fragment)."""
+    return Path(str(path).lower().removesuffix(".gz")).suffix in HTML_SUFFIXES
+
+
+def document_of(source: str, data: bytes, kind: Kind | None = None) -> Document:
+    """One document from its bytes: gzip undone, and HTML told from text by its content unless
+    ``kind`` says which."""
+    found = sniff(data[:HEAD_BYTES])
+    if found.gzip:
+        try:
+            data = gunzip(data, source)
+        except SourceError as exc:
+            return Document(source, error=exc)
+    return Document(source, data, kind or ("html" if found.kind == "html" else "text"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +49,15 @@ class FileRef:
 
     path: str
     rel: str
+    kind: Kind | None = None
+    """HTML or text as ``--input-format`` says; ``None``: as the content (or an HTML name) says."""
 
     @property
     def source(self) -> str:
         return self.path
 
     def load(self) -> Document:
-        return _read(Path(self.path))
+        return _read(Path(self.path), self.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +68,10 @@ class Found:
     path: Path | None
     rel: str
     error: SourceError | None = None
+    walked: bool = False
+    """Found by walking a folder (not named by the user)."""
+    hidden: bool = False
+    """A hidden file or folder met while walking, left out (``path`` names it)."""
 
 
 def iter_paths(sources: Iterable[str]) -> Iterator[Document]:
@@ -53,23 +79,25 @@ def iter_paths(sources: Iterable[str]) -> Iterator[Document]:
     recursively) or a glob pattern (``data/**/*.html``)."""
     for source in sources:
         if source == "-":
-            yield Document("<stdin>", sys.stdin.buffer.read())
+            yield document_of("<stdin>", sys.stdin.buffer.read())
             continue
-        for found in expand(source, TEXT_SUFFIXES | HTML_SUFFIXES):
+        for found in expand(source):
             if found.error is not None:
                 yield Document(found.error.source, error=found.error)
-            elif found.path is not None:
+            elif found.path is not None and not found.hidden:
                 yield _read(found.path)
 
 
-def expand(source: str, suffixes: frozenset[str]) -> Iterator[Found]:
-    """The files one argument names. A folder gives its files with one of ``suffixes`` (compared
-    against the end of the name, so ``.jsonl.gz`` works), sorted; a pattern gives its sorted
-    matches; anything else is taken as a file (a missing one fails when it is read)."""
+def expand(source: str) -> Iterator[Found]:
+    """The files one argument names. A folder gives every file below it, sorted, and its hidden
+    files and folders as ``hidden`` (not descended into); a pattern gives its sorted matches;
+    anything else is taken as a file (a missing one fails when it is read)."""
     path = Path(source)
     if path.is_dir():
-        yield from _found(walk(path, lambda rel: has_suffix(Path(rel), suffixes), _always), source,
-                          f"folder holds no {_names(suffixes)} files")
+        hidden: list[str] = []
+        yield from _found(walk(path, _always, _visible(hidden)), source, "folder holds no files",
+                          walked=True)
+        yield from (Found(path / rel, rel, walked=True, hidden=True) for rel in hidden)
         return
     if _GLOB_CHARS.intersection(source) and not path.exists():
         root = _glob_root(source)
@@ -80,15 +108,19 @@ def expand(source: str, suffixes: frozenset[str]) -> Iterator[Found]:
     yield Found(path, plain_name(path))
 
 
-def _found(entries: Iterator[Entry], source: str, empty: str) -> Iterator[Found]:
-    """Files as found, problems as errors naming the entry; ``empty`` when there was nothing."""
+def _found(entries: Iterator[Entry], source: str, empty: str,
+           walked: bool = False) -> Iterator[Found]:
+    """Files as found, problems as errors naming the entry; ``empty`` when there was nothing.
+    A hidden file met while walking a folder is marked ``hidden``."""
     count = 0
     for entry in entries:
         count += 1
         if entry.problem is None:
-            yield Found(entry.path, entry.rel)
+            yield Found(entry.path, entry.rel, walked=walked,
+                        hidden=walked and entry.path.name.startswith("."))
         else:
-            yield Found(None, entry.rel, SourceError(str(entry.path), entry.problem))
+            yield Found(None, entry.rel, SourceError(str(entry.path), entry.problem),
+                        walked=walked)
     if not count:
         yield Found(None, source, SourceError(source, empty))
 
@@ -97,13 +129,30 @@ def _always(_rel: str) -> bool:
     return True
 
 
+def _visible(hidden: list[str]) -> Callable[[str], bool]:
+    """Whether to enter a folder: not a hidden one (``.git``), which is noted in ``hidden``."""
+    def descend(rel: str) -> bool:
+        if rel.rsplit("/", 1)[-1].startswith("."):
+            hidden.append(rel)
+            return False
+        return True
+    return descend
+
+
 def has_suffix(path: Path, suffixes: Iterable[str]) -> bool:
     name = path.name.lower()
     return any(name.endswith(suffix) for suffix in suffixes)
 
 
-def _names(suffixes: frozenset[str]) -> str:
-    return "/".join(sorted(suffixes))
+def root_name(source: str) -> str:
+    """The path a folder or a pattern's fixed part is named by, made relative (``../col/a/``
+    -> ``col/a``); empty for a file, whose own name holds its path already."""
+    path = Path(source)
+    if path.is_dir():
+        return plain_name(path)
+    if _GLOB_CHARS.intersection(source) and not path.exists():
+        return plain_name(_glob_root(source))
+    return ""
 
 
 def _glob_root(pattern: str) -> Path:
@@ -120,10 +169,10 @@ def _glob_root(pattern: str) -> Path:
 def plain_name(path: Path) -> str:
     """A file named directly: its path made relative, without ``..``."""
     parts = [p for p in path.parts if p not in ("..", ".") and p != path.anchor]
-    return "/".join(parts) or path.name
+    return "/".join(parts) or path.name or ""
 
 
-def _read(path: Path) -> Document:
+def _read(path: Path, kind: Kind | None = None) -> Document:
     name = str(path)
     try:
         data = _bytes(path)
@@ -135,7 +184,7 @@ def _read(path: Path) -> Document:
         return Document(name, error=SourceError(name, f"cannot read: {exc.strerror or exc}"))
     if isinstance(data, str):
         return Document(name, error=SourceError(name, data))
-    return Document(name, data, kind_of(path))
+    return document_of(name, data, kind or ("html" if named_html(path) else None))
 
 
 def _bytes(path: Path) -> bytes | str:

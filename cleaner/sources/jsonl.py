@@ -31,11 +31,12 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 @dataclass(frozen=True, slots=True)
 class RecordFields:
-    """Which fields of a record hold what. ``html`` (when set) is preferred over ``text``; a
-    record with neither but with ``url`` is a page still to be fetched."""
+    """Which fields of a record hold what. ``html`` is preferred over ``text`` (``None``: the
+    record's HTML is not read); a record with neither but with ``url`` is a page still to be
+    fetched, and one that has either is never fetched."""
 
     text: str = "text"
-    html: str | None = None
+    html: str | None = "html"
     url: str = "url"
     id: str = "id"
 
@@ -288,7 +289,7 @@ def _decode(line: JsonLine) -> dict[str, Any]:
     try:
         record = json.loads(text.lstrip("\ufeff") if line.number == 1 else text)
     except json.JSONDecodeError as exc:
-        raise SourceError(source, f"malformed JSON: {exc.msg} at column {exc.colno}") from exc
+        raise SourceError(source, f"malformed JSON: {_json_message(exc)} at column {exc.colno}") from exc
     except RecursionError as exc:
         raise SourceError(source, "malformed JSON: nested too deeply") from exc
     if not isinstance(record, dict):
@@ -315,6 +316,12 @@ def _content(record: dict[str, Any], fields: RecordFields, source: str) -> tuple
     raise SourceError(source, f"missing field: the record has none of {', '.join(map(repr, wanted))}")
 
 
+def _json_message(exc: json.JSONDecodeError) -> str:
+    """The parser's message without its own trailing "at" ("Invalid control character at"),
+    which the caller's "at column N" would double."""
+    return exc.msg.removesuffix(" at")
+
+
 def _check_unicode(value: str, name: str, source: str) -> None:
     """A ``\\ud800`` escape decodes to a lone surrogate, which no UTF-8 output can hold."""
     try:
@@ -338,3 +345,28 @@ def _json_type(value: Any) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
              int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
+
+
+def iter_json_document(data: bytes, label: str, fields: RecordFields) -> Iterator[Document]:
+    """A whole JSON document (not JSON lines): one object is one record (``label``), an array
+    of objects is one record each (``label[0]``, ``label[1]``, ...)."""
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield Document(label, error=SourceError(label, f"not valid UTF-8: at byte {exc.start}"))
+        return
+    except json.JSONDecodeError as exc:
+        yield Document(label, error=SourceError(
+            label, f"malformed JSON: {_json_message(exc)} at line {exc.lineno}, column {exc.colno}"))
+        return
+    except RecursionError:
+        yield Document(label, error=SourceError(label, "malformed JSON: nested too deeply"))
+        return
+    records = value if isinstance(value, list) else [value]
+    for index, record in enumerate(records):
+        source = f"{label}[{index}]" if isinstance(value, list) else label
+        if isinstance(record, dict):
+            yield record_document(record, fields, source)
+        else:
+            yield Document(source, error=SourceError(
+                source, f"not a JSON object: got {_json_type(record)}"))
