@@ -68,7 +68,7 @@ def test_a_rule_that_removes_most_of_an_article_is_refused(tmp_path: Path, body:
     path = _rule_file(tmp_path, body)
     with pytest.raises(RuleError, match="of the text of an ordinary article"):
         Cleaner([path], default_rules=False)
-    problems = lint(load_rules(path))
+    problems = lint(load_rules(path), lambda rules: Cleaner(rules, default_rules=False))
     assert any("user.mine" in p and "ordinary article" in p for p in problems)
 
 
