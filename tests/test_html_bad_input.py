@@ -72,7 +72,7 @@ def test_empty_document_through_the_cleaner(default_cleaner: cleaner.Cleaner) ->
 
 
 def test_wrong_input_type() -> None:
-    with pytest.raises(SourceError, match="expected str or bytes"):
+    with pytest.raises(SourceError, match="expected str, bytes, a BeautifulSoup or an lxml element, got int"):
         extract_page(12345, url=None, selectors=())  # type: ignore[arg-type]
 
 
