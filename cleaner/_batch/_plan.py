@@ -19,7 +19,6 @@ from ..sources import Document
 from ..sources.files import HTML_SUFFIXES, TEXT_SUFFIXES, FileRef, expand, has_suffix
 from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks
 from ..sources.urls import is_url, url_document, url_name
-from ..sources.warc import iter_warc
 from ._work import LineBlock, Task, Unit
 
 InputFormat = Literal["auto", "jsonl", "warc"]
@@ -63,6 +62,8 @@ def _stdin(stream: IO[bytes], fields: RecordFields, input_format: InputFormat,
         blocks = iter_blocks("<stdin>", fields, stream=stream, name="<stdin>", size=block_bytes)
         yield from _blocks(blocks, "stdin")
     elif input_format == "warc":
+        from ..sources.warc import iter_warc  # warcio (and fsspec, asyncio) cost ~0.3 s to import
+
         for doc in iter_warc("<stdin>", stream=stream):
             yield Task(doc, f"stdin/{_number(doc.source)}")
     else:
@@ -75,6 +76,8 @@ def _file(path: Path, rel: str, fields: RecordFields, input_format: InputFormat,
     if input_format == "jsonl" or (input_format == "auto" and has_suffix(path, JSONL_SUFFIXES)):
         yield from _blocks(iter_blocks(path, fields, size=block_bytes), stem)
     elif input_format == "warc" or (input_format == "auto" and has_suffix(path, WARC_SUFFIXES)):
+        from ..sources.warc import iter_warc  # warcio (and fsspec, asyncio) cost ~0.3 s to import
+
         for doc in iter_warc(path):
             yield Task(doc, f"{stem}/{_number(doc.source)}")
     else:
