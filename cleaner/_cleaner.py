@@ -17,6 +17,7 @@ from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules._cache import RuleCache
 from .rules._select import CompiledSelector, compile_selectors
 from .rules._shape import Shape, shape, title_like
 
@@ -40,6 +41,10 @@ class Cleaner:
     ones; ``default_rules=False`` leaves the shipped ones out; ``disable`` turns rules off by id;
     ``languages`` keeps only rules for those ISO 639-1 codes (and language-neutral ones);
     ``time_limit`` (seconds) stops one web page that takes longer with :class:`CleanTimeout`.
+
+    Loaded and compiled rules are kept on disk (``$CLEANER_CACHE_DIR``, else the user's cache
+    folder) so that the next process skips that work; ``cache=False`` neither reads nor writes
+    it. The cache never changes a result.
     """
 
     def __init__(
@@ -50,18 +55,22 @@ class Cleaner:
         disable: Iterable[str] = (),
         default_rules: bool = True,
         time_limit: float | None = None,
+        cache: bool = True,
     ) -> None:
-        loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
-        paths = []
-        for item in rules or ():
-            if isinstance(item, Rule):
-                loaded.append(item)
-            else:
-                paths.append(item)
-        if paths:
-            loaded.extend(load_rules(*paths))
-        self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
-        _release_free_heap()
+        given = tuple(rules or ())
+        sources: list[RuleSource] = [default_rules_dir(), *given] if default_rules else list(given)
+        languages = None if languages is None else tuple(languages)
+        disable = tuple(disable)
+        self.cache = cache
+        self._cache = RuleCache() if cache else None
+
+        def build() -> tuple[Rule, ...]:
+            built = tuple(_select(_load(default_rules, given), languages, set(disable)))
+            _release_free_heap()
+            return built
+
+        self.rules: tuple[Rule, ...] = (
+            self._cache.rules(sources, languages, disable, build) if self._cache else build())
         self.time_limit = time_limit
         self._built: _Compiled | None = None
         self._lock = threading.Lock()
@@ -82,9 +91,16 @@ class Cleaner:
                 built = self._built
                 if built is None:
                     selectors = compile_selectors([r for r in self.rules if r.selectors])
-                    built = self._built = _Compiled(RuleEngine(self.rules), selectors)
-                    _release_free_heap()
+                    built = self._built = _Compiled(self._compile_engine(), selectors)
         return built
+
+    def _compile_engine(self) -> RuleEngine:
+        def build() -> RuleEngine:
+            engine = RuleEngine(self.rules)
+            _release_free_heap()
+            return engine
+
+        return self._cache.engine(self.rules, build) if self._cache else build()
 
     def clean_text(self, text: str, url: str | None = None) -> Cleaned:
         """Clean a saved article given as plain text."""
@@ -140,6 +156,21 @@ def _release_free_heap() -> None:
     except (OSError, AttributeError):  # not glibc (musl, ...)
         return
     trim(0)
+
+
+def _load(default_rules: bool, given: Iterable[RuleSource]) -> list[Rule]:
+    """The shipped rules, then the rules given as objects, then those of the files and folders
+    given."""
+    loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
+    paths: list[str | Path] = []
+    for item in given:
+        if isinstance(item, Rule):
+            loaded.append(item)
+        else:
+            paths.append(item)
+    if paths:
+        loaded.extend(load_rules(*paths))
+    return loaded
 
 
 def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str]) -> list[Rule]:

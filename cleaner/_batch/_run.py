@@ -76,7 +76,7 @@ class BatchOptions:
 
     def job(self, cleaner: Cleaner) -> Job:
         return Job(cleaner.rules, self.fmt, self.explain, self.header and not self.output_dir,
-                   self.output_dir, self.time_limit, self.fetch)
+                   self.output_dir, self.time_limit, self.fetch, cleaner.cache)
 
 
 def run_batch(
