@@ -23,7 +23,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
@@ -101,6 +100,8 @@ class RuleCache:
     def _write(self, path: Path, key: str, value: object) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         data = _MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+        import tempfile  # only a run that writes the cache needs it
+
         tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
