@@ -68,7 +68,7 @@ def measure(repeat: int, folder: Path) -> dict[str, list[float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="CPU of a one-file cleaner run vs importing trafilatura")
+    ap = argparse.ArgumentParser(description="CPU of a one-file run vs importing trafilatura")
     ap.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
     ap.add_argument("--json", type=Path, help="write machine-readable results here")
     args = ap.parse_args(argv)
@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         times = measure(args.repeat, Path(tmp))
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, values in times.items():
-        print(f"{name:<12} median {medians[name]:.3f} CPU-s   spread {min(values):.3f}-{max(values):.3f}")
+        spread = f"{min(values):.3f}-{max(values):.3f}"
+        print(f"{name:<12} median {medians[name]:.3f} CPU-s   spread {spread}")
     base = medians["trafilatura"]
     ratios = {name: medians[name] / base for name in ("warm", "cold")}
     print(f"ratio warm/trafilatura-import: {ratios['warm']:.2f}   (target <= 2)")

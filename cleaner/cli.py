@@ -36,7 +36,7 @@ class UsageFailure(click.ClickException):
 
 
 def rule_options(func: F) -> F:
-    """--rules / --no-default-rules / --disable / --language / --no-cache, shared by every command."""
+    """--rules / --no-default-rules / --disable / --language / --no-cache, for every command."""
 
     @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
                   help="Add a rule file or folder (repeatable).")
