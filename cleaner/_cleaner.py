@@ -21,6 +21,7 @@ from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules._cache import RuleCache
 from .rules._guard import overreaching
 from .rules._load import _check_unique as check_unique
 from .rules._select import CompiledSelector, compile_selectors
@@ -42,13 +43,18 @@ class Cleaner:
     """Compiles rules once; reuse one instance for many documents (it holds no per-document state).
 
     Rule files are read and checked here, so a bad one raises :class:`RuleError` at once; the
-    matchers are compiled on the first document (about a second with the shipped rules), so a
-    process that only hands ``.rules`` on (the parent of a batch) never pays for them.
+    matchers are compiled on the first document (about a second with the shipped rules, a few
+    hundredths from the cache), so a process that only hands ``.rules`` on (the parent of a
+    batch) never pays for them.
 
     ``rules`` adds rule files or folders (or already loaded :class:`Rule` objects) to the shipped
     ones; ``default_rules=False`` leaves the shipped ones out; ``disable`` turns rules off by id;
     ``languages`` keeps only rules for those ISO 639-1 codes (and language-neutral ones);
     ``time_limit`` (seconds) stops one web page that takes longer with :class:`CleanTimeout`.
+
+    Loaded and compiled rules are kept on disk (``$CLEANER_CACHE_DIR``, else the user's cache
+    folder) so that the next process skips that work; ``cache=False`` neither reads nor writes
+    it. The cache never changes a result.
     """
 
     def __init__(
@@ -59,26 +65,26 @@ class Cleaner:
         disable: str | Iterable[str] = (),
         default_rules: bool = True,
         time_limit: float | None = None,
+        cache: bool = True,
     ) -> None:
-        loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
         if isinstance(rules, (str, Path, Rule)):
             rules = [rules]  # one folder, file or rule (a string is not a list of its letters)
-        paths = []
-        for item in rules or ():
-            if isinstance(item, Rule):
-                loaded.append(item)
-            else:
-                paths.append(item)
-        if paths:
-            mine = load_rules(*paths)
-            for error in overreaching(mine, _alone):
-                raise error
-            loaded.extend(mine)
-        check_unique(loaded)
-        disable = [disable] if isinstance(disable, str) else list(disable)
-        _check_known(disable, loaded)
-        self.rules: tuple[Rule, ...] = tuple(_select(loaded, languages, set(disable)))
-        _release_free_heap()
+        given = tuple(rules or ())
+        sources: list[RuleSource] = [default_rules_dir(), *given] if default_rules else list(given)
+        languages = None if languages is None else tuple(languages)
+        disable = (disable,) if isinstance(disable, str) else tuple(disable)
+        self.cache = cache
+        self._cache = RuleCache() if cache else None
+
+        def build() -> tuple[Rule, ...]:
+            loaded = _load(default_rules, given)
+            _check_known(disable, loaded)
+            built = tuple(_select(loaded, languages, set(disable)))
+            _release_free_heap()
+            return built
+
+        self.rules: tuple[Rule, ...] = (
+            self._cache.rules(sources, languages, disable, build) if self._cache else build())
         self.time_limit = time_limit
         self._built: _Compiled | None = None
         self._failed: RuleError | None = None
@@ -104,12 +110,19 @@ class Cleaner:
                 if built is None:
                     try:
                         selectors = compile_selectors([r for r in self.rules if r.selectors])
-                        built = self._built = _Compiled(RuleEngine(self.rules), selectors)
+                        built = self._built = _Compiled(self._compile_engine(), selectors)
                     except RuleError as exc:
                         self._failed = exc
                         raise
-                    _release_free_heap()
         return built
+
+    def _compile_engine(self) -> RuleEngine:
+        def build() -> RuleEngine:
+            engine = RuleEngine(self.rules)
+            _release_free_heap()
+            return engine
+
+        return self._cache.engine(self.rules, build) if self._cache else build()
 
     def clean_text(self, text: str, url: str | None = None) -> Cleaned:
         """Clean a saved article given as plain text."""
@@ -204,6 +217,25 @@ def _check_known(ids: Iterable[str], rules: Sequence[Rule]) -> None:
             raise RuleError(f"cannot disable {rule_id!r}: no rule has that id{hint}")
 
 
+def _load(default_rules: bool, given: Iterable[RuleSource]) -> list[Rule]:
+    """The shipped rules, then the rules given as objects, then those of the files and folders
+    given (which must not remove the body of an ordinary article); no two with one id."""
+    loaded: list[Rule] = load_rules(default_rules_dir()) if default_rules else []
+    paths: list[str | Path] = []
+    for item in given:
+        if isinstance(item, Rule):
+            loaded.append(item)
+        else:
+            paths.append(item)
+    if paths:
+        mine = load_rules(*paths)
+        for error in overreaching(mine, _alone):
+            raise error
+        loaded.extend(mine)
+    check_unique(loaded)
+    return loaded
+
+
 def _select(rules: list[Rule], languages: Iterable[str] | None, disable: set[str]) -> list[Rule]:
     wanted = None if languages is None else {lang.lower() for lang in languages} | {"*"}
     out = []
@@ -263,4 +295,4 @@ def _short_headline(s: Shape, text: str, following: Shape) -> bool:
 
 def _alone(rules: Sequence[Rule]) -> Cleaner:
     """A cleaner of ``rules`` and no others, for the guard against rules that remove the body."""
-    return Cleaner(rules, default_rules=False)
+    return Cleaner(rules, default_rules=False, cache=False)

@@ -36,7 +36,7 @@ class UsageFailure(click.ClickException):
 
 
 def rule_options(func: F) -> F:
-    """--rules / --no-default-rules / --disable / --language, shared by every command."""
+    """--rules / --no-default-rules / --disable / --language / --no-cache, for every command."""
 
     @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
                   help="Add a rule file or folder (repeatable).")
@@ -44,12 +44,16 @@ def rule_options(func: F) -> F:
     @click.option("--disable", multiple=True, metavar="ID", help="Turn one rule off (repeatable).")
     @click.option("--language", "languages", multiple=True, metavar="CODE",
                   help="Only rules for these languages (ISO 639-1; repeatable).")
+    @click.option("--no-cache", is_flag=True,
+                  help="Neither read nor write the compiled rules kept on disk "
+                       "(in $CLEANER_CACHE_DIR, else the user's cache folder).")
     @functools.wraps(func)
     def wrapper(*args: Any, rule_dirs: tuple[str, ...], no_default_rules: bool,
-                disable: tuple[str, ...], languages: tuple[str, ...], **kwargs: Any) -> Any:
+                disable: tuple[str, ...], languages: tuple[str, ...], no_cache: bool,
+                **kwargs: Any) -> Any:
         try:
             cleaner = Cleaner(rule_dirs, languages=languages or None, disable=disable,
-                              default_rules=not no_default_rules)
+                              default_rules=not no_default_rules, cache=not no_cache)
         except RuleError as exc:
             raise UsageFailure(str(exc)) from exc
         return func(*args, cleaner=cleaner, **kwargs)
@@ -260,7 +264,7 @@ def _find(rules: Iterable[Rule], rule_id: str) -> Rule:
 @rule_options
 def rules_lint(cleaner: Cleaner) -> None:
     """Refuse rules without both kinds of example (load errors are refused already)."""
-    problems = lint(cleaner.rules, lambda rules: Cleaner(rules, default_rules=False))
+    problems = lint(cleaner.rules, lambda rules: Cleaner(rules, default_rules=False, cache=False))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

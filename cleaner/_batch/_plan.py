@@ -26,7 +26,6 @@ from ..sources.files import FileRef, Found, document_of, expand, plain_name, roo
 from ..sources.jsonl import BLOCK_BYTES, JsonLines, RecordFields, iter_blocks, iter_json_document
 from ..sources.sniff import HEAD_BYTES, InputKind, gunzip, sniff
 from ..sources.urls import is_url, other_scheme, url_document, url_name
-from ..sources.warc import iter_warc
 from ._work import LineBlock, Task, Unit
 
 InputFormat = Literal["auto", "text", "html", "jsonl", "json", "warc"]
@@ -227,6 +226,8 @@ def _stdin(stream: IO[bytes], fields: RecordFields, input_format: InputFormat,
         blocks = iter_blocks("<stdin>", fields, stream=whole, name="<stdin>", size=block_bytes)
         yield from _blocks(blocks, "stdin")
     elif kind == "warc":
+        from ..sources.warc import iter_warc  # warcio (and fsspec, asyncio) cost ~0.3 s to import
+
         for doc in iter_warc("<stdin>", stream=whole):
             yield Task(doc, f"stdin/{_number(doc.source)}")
     elif kind == "json":
@@ -280,6 +281,8 @@ def _file(path: Path, rel: str, fields: RecordFields, kind: InputKind | InputFor
     if kind == "jsonl":
         yield from _blocks(iter_blocks(path, fields, size=block_bytes), stem)
     elif kind == "warc":
+        from ..sources.warc import iter_warc  # warcio (and fsspec, asyncio) cost ~0.3 s to import
+
         for doc in iter_warc(path):
             yield Task(doc, f"{stem}/{_number(doc.source)}")
     elif kind == "json":

@@ -95,7 +95,7 @@ class BatchOptions:
                       self.title, self.metadata)
 
     def job(self, cleaner: Cleaner) -> Job:
-        return Job(cleaner.rules, self.writer, self.time_limit, self.fetch)
+        return Job(cleaner.rules, self.writer, self.time_limit, self.fetch, cleaner.cache)
 
 
 def run_batch(

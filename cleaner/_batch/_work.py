@@ -102,6 +102,8 @@ class Job:
     time_limit: float | None = None
     fetch: FetchOptions = field(default_factory=FetchOptions)
     """For records that name only a URL, fetched by the worker that meets them."""
+    cache: bool = True
+    """Whether workers may read and write the compiled-rule cache (``--no-cache``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +162,7 @@ class Worker:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.cleaner = Cleaner(job.rules, default_rules=False)
+        self.cleaner = Cleaner(job.rules, default_rules=False, cache=job.cache)
         self.limit = TimeLimit(job.time_limit)
 
     def close(self) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ _FIELDS = frozenset(
 
 def default_rules_dir() -> Path:
     """The shipped rules: inside the installed wheel, or the source tree's ``rules/``."""
-    packaged = Path(str(resources.files("cleaner"))) / "_default_rules"
+    packaged = Path(__file__).resolve().parents[1] / "_default_rules"  # the package's folder
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
@@ -77,6 +75,8 @@ def _check_unique(rules: list[Rule]) -> None:
 
 
 def _load_toml(path: Path) -> list[Rule]:
+    import tomllib  # here, not at the top: a run whose rules come from the cache never needs it
+
     try:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))

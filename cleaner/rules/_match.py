@@ -29,6 +29,9 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 64 << 20
+_KEYS = re2.Options()
+_KEYS.log_errors = False
+_KEYS.max_mem = _OPTIONS.max_mem
 _UNLIMITED = 1 << 30
 _HEAD = "\x02"
 """Marks where a block's opening starts in the second scan (never in normalized text)."""
@@ -36,6 +39,10 @@ _LONG = 45
 """Blocks of more words are searched only for the keys of rules that reach such lengths (with
 the shipped rules: a few rules, whose keys few documents hold) before the automaton."""
 _MAX_FAR_KEYS = 10_000
+_KEY_SEARCH_AFTER = 1_000_000
+"""Characters a matcher scans with its automaton alone before it compiles its key searches:
+those save ~15 ns a character and cost ~65 ms to compile, so a process that cleans one small
+file does better without them. Either way the scan finds the same hits."""
 """More keys than this make RE2's search slower than the automaton (its DFA outgrows its
 memory): long blocks are then always scanned."""
 
@@ -134,12 +141,13 @@ class TextMatcher:
     The first automaton runs over blocks of more than ``_LONG`` words only when one RE2 search
     over them finds a key of a rule that reaches that far (``_far_keys``): those blocks are the
     body paragraphs, half of the text, and the automaton is the slowest part of the scan.
+    Both key searches start once the matcher has scanned ``_KEY_SEARCH_AFTER`` characters.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self._whole: dict[str, list[int]] = {}
-        self._patterns: list[tuple[int, re2._Regexp, Any]] = []
+        self._patterns: list[tuple[int, _Regex]] = []
         self._limits: list[int] = []
         self._reach = [rule.max_words or _UNLIMITED for rule in self.rules]
         """The most words a block can have for each rule's phrases to count in it."""
@@ -156,8 +164,7 @@ class TextMatcher:
                 table.setdefault(key, ([], set()))[0].append((index, len(key)))
             if rule.pattern is not None:
                 k = len(self._patterns)
-                compiled = re2.compile(translate_pattern(rule.pattern), _OPTIONS)
-                self._patterns.append((index, compiled, _program(compiled)))
+                self._patterns.append((index, _Regex(translate_pattern(rule.pattern))))
                 self._limits.append(rule.max_words or _UNLIMITED)
                 found = triggers(rule.pattern)
                 if found is None:
@@ -183,9 +190,11 @@ class TextMatcher:
         self._always = always
         self._always_reach = max((self._limits[k] for k in always), default=0)
         self._document_patterns = self._document_set(always)
+        self._scanned = 0
+        """Characters scanned so far (see ``_KEY_SEARCH_AFTER``)."""
 
     def _keys_beyond(self, keys: dict[str, tuple[list[tuple[int, int]], set[int]]],
-                     words: int) -> _KeySearch | None:
+                     words: int) -> _Regex | None:
         """One RE2 search for the keys of ``keys`` that count in a block of more than ``words``
         words (a phrase of a rule with a greater ``max_words``, a trigger of such a pattern), or
         None when there are none."""
@@ -198,23 +207,15 @@ class TextMatcher:
             far = [""]  # the empty key shows in any text
         return _any_of(far)
 
-    def _document_set(self, always: list[int]) -> re2.Set | None:
+    def _document_set(self, always: list[int]) -> _RegexSet | None:
         """One RE2 set of the patterns with no trigger, in multi-line mode, to run once over a
         document's blocks joined by line breaks: a block that matches a pattern makes the
         document match it too (``^`` and ``$`` match at the joins), so only the patterns the
         document matches are then run block by block."""
         if not always:
             return None
-        patterns = re2.Set.SearchSet(_OPTIONS)
-        for k in always:
-            patterns.Add("(?m)" + self._patterns[k][1].pattern)
-        try:
-            patterns.Compile()
-        except re2.error as exc:
-            ids = ", ".join(self.rules[self._patterns[k][0]].id for k in always)
-            raise RuleError(f"the patterns of rules {ids} are too large to run together (RE2 "
-                            f"cannot compile them into one set); simplify one of them") from exc
-        return patterns
+        return _RegexSet(["(?m)" + translate_pattern(self.rules[self._patterns[k][0]].pattern or "")
+                          for k in always])
 
     def hits(self, text: str, words: int, low: str | None = None) -> list[Hit]:
         """Every rule whose phrase or pattern matches ``text`` (of ``words`` words), in rule order.
@@ -255,8 +256,12 @@ class TextMatcher:
             pieces.append(low)
             opening.append(low[lead : lead + span])
         if order:
-            near, near_order = self._worth_scanning(pieces, order, words)
-            near, near_order = self._showing_keys(near, near_order)
+            near, near_order = pieces, order
+            if self._scanned > _KEY_SEARCH_AFTER:
+                near, near_order = self._worth_scanning(near, near_order, words)
+                near, near_order = self._showing_keys(near, near_order)
+            else:
+                self._scanned += sum(map(len, pieces))
             self._scan_all(self._anywhere, near, near_order, None, lows, words, found, candidates)
             self._scan_all(self._heads, opening, order, leads, lows, words, found, candidates)
             self._triggerless(texts, words, order, candidates)
@@ -342,7 +347,7 @@ class TextMatcher:
             return
         reach = self._always_reach
         joined = "\n".join(texts[i] for i in order if words[i] <= reach)
-        matched = self._document_patterns.Match(joined.encode("utf-8")) if joined else None
+        matched = self._document_patterns.match(joined.encode("utf-8")) if joined else None
         for n in matched or ():
             k = self._always[n]
             limit = self._limits[k]
@@ -356,8 +361,8 @@ class TextMatcher:
         for k in picked:
             if words > self._limits[k]:
                 continue
-            index, compiled, program = self._patterns[k]
-            m = _search(compiled, program, text, data)
+            index, regex = self._patterns[k]
+            m = regex.search(text, data)
             if m is not None:
                 found.setdefault(i, []).append(Hit(index, m))
 
@@ -374,33 +379,94 @@ def _automaton(keys: dict[str, tuple[list[tuple[int, int]], set[int]]]) -> Any:
     return automaton
 
 
-def _any_of(keys: list[str]) -> _KeySearch | None:
+def _any_of(keys: list[str]) -> _Regex | None:
     """An RE2 search on UTF-8 bytes for any of ``keys`` (case-sensitive), or None for no keys."""
     if not keys:
         return None
-    options = re2.Options()
-    options.log_errors = False
-    options.max_mem = _OPTIONS.max_mem
-    pattern = "|".join(re2.escape(key) for key in sorted(keys))
-    return _KeySearch(re2.compile(pattern.encode("utf-8"), options))
+    return _Regex("|".join(re2.escape(key) for key in sorted(keys)).encode("utf-8"))
 
 
-class _KeySearch:
-    """A compiled search on UTF-8 bytes that gives the first match's byte span.
+class _Regex:
+    """An RE2 program compiled on its first search (a document whose key search selects its
+    rule), so loading a matcher costs no RE2 compilation; pickled as its pattern, since RE2
+    objects cannot be. A ``str`` pattern is a rule pattern (case-insensitive, searched in
+    text); a ``bytes`` one is a key search (case-sensitive, on UTF-8 bytes).
 
-    It calls the RE2 program itself (see ``_program``): the wrapper's ``search`` spends more
-    instructions building its match object than the DFA spends on a typical document."""
+    A search calls the RE2 program itself (see ``_program``): the wrapper's ``search`` spends
+    more instructions building its match object than the DFA spends on a typical document."""
 
-    def __init__(self, compiled: Any) -> None:
-        self._compiled = compiled
-        self._program = _program(compiled)
+    __slots__ = ("pattern", "_built")
+
+    def __init__(self, pattern: str | bytes) -> None:
+        self.pattern = pattern
+        self._built: tuple[Any, Any] | None = None
+
+    def __getstate__(self) -> str | bytes:
+        return self.pattern
+
+    def __setstate__(self, pattern: str | bytes) -> None:
+        self.pattern = pattern
+        self._built = None
+
+    def _compiled(self) -> tuple[Any, Any]:
+        built = self._built
+        if built is None:  # two threads may both compile it: the same program either way
+            options = _OPTIONS if isinstance(self.pattern, str) else _KEYS
+            compiled = re2.compile(self.pattern, options)
+            built = self._built = (compiled, _program(compiled))
+        return built
+
+    def search(self, text: str, data: bytes) -> tuple[int, int] | None:
+        """Where the pattern first matches ``text`` (``data`` is its UTF-8), in characters."""
+        compiled, program = self._compiled()
+        if program is None:
+            m = compiled.search(text)
+            return None if m is None else (m.start(), m.end())
+        span = _byte_span(program, data)
+        if span is None:
+            return None
+        start, stop = span
+        return len(data[:start].decode("utf-8")), len(data[:stop].decode("utf-8"))
 
     def find(self, data: bytes, pos: int = 0) -> tuple[int, int] | None:
         """Where the first match at or after byte ``pos`` starts and ends, or None."""
-        if self._program is None:
-            m = self._compiled.search(data, pos)
+        compiled, program = self._compiled()
+        if program is None:
+            m = compiled.search(data, pos)
             return None if m is None else (m.start(), m.end())
-        return _byte_span(self._program, data, pos)
+        return _byte_span(program, data, pos)
+
+
+class _RegexSet:
+    """An RE2 set of patterns, compiled on first use and pickled as its patterns."""
+
+    __slots__ = ("patterns", "_built")
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.patterns = patterns
+        self._built: Any = None
+
+    def __getstate__(self) -> list[str]:
+        return self.patterns
+
+    def __setstate__(self, patterns: list[str]) -> None:
+        self.patterns = patterns
+        self._built = None
+
+    def match(self, data: bytes) -> list[int]:
+        """The numbers of the patterns that match somewhere in ``data``."""
+        built = self._built
+        if built is None:
+            built = re2.Set.SearchSet(_OPTIONS)
+            for pattern in self.patterns:
+                built.Add(pattern)
+            try:
+                built.Compile()
+            except re2.error as exc:
+                raise RuleError("rule patterns are too large to run together (RE2 cannot compile "
+                                "them into one set); simplify the largest of them") from exc
+            self._built = built
+        return list(built.Match(data) or ())
 
 
 def _program(compiled: Any) -> Any:
@@ -410,18 +476,6 @@ def _program(compiled: Any) -> Any:
     program = getattr(compiled, "_regexp", None)
     anchor = getattr(re2, "_Anchor", None)
     return program if anchor is not None and hasattr(program, "Match") else None
-
-
-def _search(compiled: Any, program: Any, text: str, data: bytes) -> tuple[int, int] | None:
-    """Where ``compiled`` first matches ``text`` (``data`` is its UTF-8), in characters."""
-    if program is None:
-        m = compiled.search(text)
-        return None if m is None else (m.start(), m.end())
-    span = _byte_span(program, data)
-    if span is None:
-        return None
-    start, stop = span
-    return len(data[:start].decode("utf-8")), len(data[:stop].decode("utf-8"))
 
 
 def _byte_span(program: Any, data: bytes, pos: int = 0) -> tuple[int, int] | None:
