@@ -17,6 +17,7 @@ from ._fetch_model import FetchResult
 from ._fetch_options import FetchOptions
 from ._model import Block, Cleaned, Removal, Verdict
 from .rules import Rule, load_rules
+from .sources import Document
 
 __all__ = [
     "Block",
@@ -36,6 +37,7 @@ __all__ = [
     "clean_html",
     "clean_text",
     "fetch",
+    "learn",
     "load_rules",
 ]
 
@@ -63,6 +65,19 @@ def fetch(
     from ._fetch_run import fetch as run  # httpx is imported when fetching starts
 
     return run(urls, options, **kwargs)
+
+
+def learn(documents: Iterable[Document], cleaner: Cleaner | None = None, *,
+          min_pages: int | None = None, min_share: float | None = None) -> list[Rule]:
+    """Learn each site's furniture from its own pages (``cleaner.sources.Document`` items with
+    a ``url`` or ``site``): rules for the lines that recur on at least ``min_pages`` pages and
+    ``min_share`` of a site's pages. Use them as ``Cleaner(rules=learned)``; save them with
+    ``cleaner.learning.write_site_files``. See :mod:`cleaner.learning`."""
+    from .learning import MIN_PAGES, MIN_SHARE
+    from .learning import learn as run
+
+    return run(documents, cleaner, min_pages=MIN_PAGES if min_pages is None else min_pages,
+               min_share=MIN_SHARE if min_share is None else min_share)
 
 
 async def afetch(

@@ -14,7 +14,7 @@ import re2
 
 from ._errors import SourceError
 from ._model import Block, Cleaned, Verdict, text_block
-from ._urls import host_of
+from ._urls import host_of, page_address
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
 from .rules._select import CompiledSelector, compile_selectors
@@ -86,18 +86,22 @@ class Cleaner:
                     _release_free_heap()
         return built
 
-    def clean_text(self, text: str, url: str | None = None) -> Cleaned:
-        """Clean a saved article given as plain text."""
+    def clean_text(self, text: str, url: str | None = None, *, site: str | None = None) -> Cleaned:
+        """Clean a saved article given as plain text. ``site`` names the site the page belongs
+        to, for rules limited to some domains (learned site rules); by default the URL's host."""
         if not isinstance(text, str):
             raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
-        return self.clean_blocks(segment_text(text), url=url, find_title=True)
+        return self.clean_blocks(segment_text(text), url=url, find_title=True, site=site)
 
-    def clean_html(self, html: str | bytes, url: str | None = None) -> Cleaned:
-        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks."""
+    def clean_html(self, html: str | bytes, url: str | None = None, *,
+                   site: str | None = None) -> Cleaned:
+        """Clean a web page: parse once, prune with selector rules, extract, then judge blocks.
+        ``site`` as for :meth:`clean_text`; without it or a URL, the page's canonical link."""
         from .html import extract_page
 
         page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
-        verdicts = tuple(self._engine.judge(page.blocks, host_of(url)))
+        host = site or host_of(url) or host_of(page_address(html))
+        verdicts = tuple(self._engine.judge(page.blocks, host))
         return Cleaned(
             tuple(page.blocks),
             verdicts,
@@ -108,12 +112,13 @@ class Cleaner:
         )
 
     def clean_blocks(
-        self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False
+        self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False,
+        site: str | None = None,
     ) -> Cleaned:
         """Judge already segmented blocks (from text or from a web page)."""
         blocks = tuple(blocks)
         shapes = [shape(b) for b in blocks]
-        verdicts = tuple(self._engine.judge(blocks, host_of(url), shapes))
+        verdicts = tuple(self._engine.judge(blocks, site or host_of(url), shapes))
         title_index = (_find_title(blocks, verdicts, shapes, self._bylines)
                        if find_title else None)
         title = blocks[title_index].text.split("\n", 1)[0] if title_index is not None else None

@@ -33,10 +33,10 @@ def clean_document(cleaner: Cleaner, doc: Document) -> Result:
             html = doc.content
             if isinstance(html, bytes):
                 html = decode_html(html, doc.source)  # so an error names the file
-            return Result(doc, cleaner.clean_html(html, url=doc.url))
+            return Result(doc, cleaner.clean_html(html, url=doc.url, site=doc.site))
         text = doc.content
         if isinstance(text, bytes):
             text = decode_text(text, doc.source)
-        return Result(doc, cleaner.clean_text(text, url=doc.url))
+        return Result(doc, cleaner.clean_text(text, url=doc.url, site=doc.site))
     except CleanerError as exc:
         return Result(doc, error=exc)

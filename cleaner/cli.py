@@ -23,6 +23,7 @@ from ._cleaner import Cleaner
 from ._errors import CleanerError, RuleError
 from ._fetch_cli import fetch_options
 from ._fetch_options import FetchOptions
+from ._learn_cli import learn_command, learn_options
 from .rules import Rule
 from .rules._check import check_example, example_cases, lint
 from .sources.jsonl import RecordFields
@@ -130,6 +131,7 @@ def _names_folder(output: str) -> bool:
               help="Also write the end-of-run summary as JSON to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="No end-of-run summary on stderr.")
 @rule_options
+@learn_options
 def clean(sources: tuple[str, ...], batch: BatchOptions, fetch_options: FetchOptions,
           url_list: str | None, stats_path: Path | None, quiet: bool, cleaner: Cleaner) -> None:
     """Clean SOURCES: .txt/.html files, folders of them (recursively), glob patterns, JSONL
@@ -167,6 +169,9 @@ def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:
     if stats.failed:
         click.echo(f"cleaner: {stats.failed} input(s) failed", err=True)
         sys.exit(1)
+
+
+main.command("learn")(rule_options(learn_command))
 
 
 @main.group()
