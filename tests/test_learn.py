@@ -19,7 +19,8 @@ from _sites import interview_page, news_page, recipe_page, write_corpus
 
 FURNITURE = {"Browse the archive by district", "Get the Harbour Bulletin in your inbox every morning",
              "Harbour Bulletin tip line: write to the newsroom",
-             "Print this recipe card for your kitchen"}
+             "Print this recipe card for your kitchen",
+             "Share your own island story with the editors"}
 FORMAT_LINES = {"Ingredients:", "Method:", "What brought you to the island?",
                 "What would you change about it?"}
 
@@ -48,7 +49,8 @@ def test_learns_furniture_and_not_the_format_lines_articles_share(learned: list[
     assert phrases == FURNITURE
     assert not phrases & FORMAT_LINES
     assert all(r.id.startswith("site.") and r.match == "whole" for r in learned)
-    assert {r.domains for r in learned} == {("harbour-bulletin.com",), ("stew-notes.org",)}
+    assert {r.domains for r in learned} == {("harbour-bulletin.com",), ("stew-notes.org",),
+                                            ("island-voices.net",)}
 
 
 def test_learned_rules_clean_only_their_site(learned: list[cleaner.Rule]) -> None:
@@ -117,7 +119,7 @@ def test_cli_learn_writes_files_that_lint_test_and_repeat(tmp_path: Path) -> Non
     again = runner.invoke(main, ["learn", str(corpus), "-o", str(tmp_path / "b")])
     assert again.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["harbour-bulletin.com.toml", "stew-notes.org.toml"]
+    assert names == ["harbour-bulletin.com.toml", "island-voices.net.toml", "stew-notes.org.toml"]
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     text = (tmp_path / "a" / "harbour-bulletin.com.toml").read_text()
@@ -125,7 +127,7 @@ def test_cli_learn_writes_files_that_lint_test_and_repeat(tmp_path: Path) -> Non
     lint = runner.invoke(main, ["rules", "lint", "--rules", str(tmp_path / "a")])
     assert lint.exit_code == 0, lint.output
     test = runner.invoke(main, ["rules", "test", "--rules", str(tmp_path / "a"), "-k", "site."])
-    assert test.exit_code == 0 and "8 passed, 0 failed" in test.output, test.output
+    assert test.exit_code == 0 and "10 passed, 0 failed" in test.output, test.output
 
 
 def test_cli_site_field(tmp_path: Path) -> None:
@@ -153,7 +155,7 @@ def test_clean_learn_names_learned_rules_and_counts_them_apart(tmp_path: Path) -
     removed = [r for rec in records[:8] for r in rec["removed"]]
     assert {"rule_id": "site.harbour-bulletin.com.1", "category": "site", "chars": 30} in removed
     data = json.loads(stats.read_text())
-    assert data["removed_by_learned_rules"]["blocks"] == 32
+    assert data["removed_by_learned_rules"]["blocks"] == 40
     assert data["learning"]["pages_without_site"] == 0 and data["learning"]["unreadable"] == 1
     assert (tmp_path / "saved" / "stew-notes.org.toml").exists()
 
