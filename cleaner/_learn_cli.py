@@ -6,22 +6,22 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from ._batch import BatchOptions, plan
+from ._batch import BatchOptions, default_jobs, plan_units
 from ._cleaner import Cleaner
 from ._errors import CleanerError
 from ._fetch_options import FetchOptions
-from .learning import MIN_PAGES, MIN_SHARE, Counts, Learned, Settings, count_document, finish
+from .learning import MIN_PAGES, MIN_SHARE, Learned, Settings, finish
 from .learning import write_site_files
-from .sources import Document
+from .learning._parallel import count_units
 from .sources.jsonl import RecordFields
-from .sources.urls import fetch_document, is_url, read_url_list
+from .sources.urls import is_url, read_url_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,27 +30,13 @@ class LearnUsage(click.ClickException):
     exit_code = 2
 
 
-def learn_documents(sources: Iterable[str], fields: RecordFields, input_format: str,
-                    fetch: FetchOptions | None = None) -> Iterator[Document]:
-    """Every input of ``sources`` as a document, read (and fetched) here; a bad one carries
-    its error, as in ``clean``."""
-    for task in plan(sources, fields, input_format):  # type: ignore[arg-type]
-        try:
-            doc = task.item.load()
-            if doc.fetch and doc.error is None:
-                doc = fetch_document(doc, fetch)
-        except CleanerError as exc:
-            doc = Document(task.item.source, error=exc)  # type: ignore[arg-type]
-        yield doc
-
-
 def learn_pass(sources: Iterable[str], fields: RecordFields, input_format: str,
-               cleaner: Cleaner, settings: Settings,
-               fetch: FetchOptions | None = None) -> Learned:
-    """The first pass: count every page, then turn the counts into rules."""
-    counts = Counts()
-    for doc in learn_documents(sources, fields, input_format, fetch):
-        count_document(counts, cleaner, doc)
+               cleaner: Cleaner, settings: Settings, fetch: FetchOptions | None = None,
+               jobs: int = 1) -> Learned:
+    """The first pass: count every page (on ``jobs`` processes), then turn the counts into
+    rules. A bad input is counted as unreadable, as ``clean`` makes it an error record."""
+    units = plan_units(sources, fields, input_format)  # type: ignore[arg-type]
+    counts = count_units(units, cleaner, jobs, fetch)
     return finish(counts, cleaner, settings)
 
 
@@ -99,7 +85,8 @@ def learn_options(func: F) -> F:
             return func(*args, sources=sources, batch=batch, cleaner=cleaner, **kwargs)
         _check_rereadable(sources, kwargs.get("url_list"))
         settings = Settings(learn_min_pages, learn_min_share)
-        learned = learn_pass(sources, batch.fields, batch.input_format, cleaner, settings)
+        learned = learn_pass(sources, batch.fields, batch.input_format, cleaner, settings,
+                             jobs=1 if batch.scheduler else batch.jobs)
         _say(learned, bool(kwargs.get("quiet")))
         if save_learned is not None:
             write_site_files(learned.rules, save_learned)
@@ -151,11 +138,13 @@ def _add_to_stats(path: Path | None, learned: Learned) -> None:
 @threshold_options
 @click.option("--urls", "url_list", metavar="FILE", default=None,
               help="Also fetch and learn from the URLs listed in FILE, one per line.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes that count [default: all cores].")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 def learn_command(sources: tuple[str, ...], output: Path, input_format: str, text_field: str,
                   html_field: str | None, url_field: str, id_field: str, site_field: str | None,
                   learn_min_pages: int, learn_min_share: float, url_list: str | None,
-                  quiet: bool, cleaner: Cleaner) -> None:
+                  jobs: int | None, quiet: bool, cleaner: Cleaner) -> None:
     """Learn each site's furniture (lines that recur on many of its pages) from SOURCES, the
     same inputs as 'clean', and write it to -o DIR as rules: one TOML file per site, to read,
     correct and use with 'cleaner clean --rules DIR'."""
@@ -164,7 +153,8 @@ def learn_command(sources: tuple[str, ...], output: Path, input_format: str, tex
     fields = RecordFields(text_field, html_field, url_field, id_field, site_field)
     inputs = itertools.chain(sources, read_url_list(url_list) if url_list else ())
     learned = learn_pass(inputs, fields, input_format, cleaner,
-                         Settings(learn_min_pages, learn_min_share), FetchOptions())
+                         Settings(learn_min_pages, learn_min_share), FetchOptions(),
+                         jobs or default_jobs())
     try:
         write_site_files(learned.rules, output)
     except OSError as exc:

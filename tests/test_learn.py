@@ -176,3 +176,19 @@ def test_corpus_without_sites_says_so_and_cleans(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "4 without a site" in result.stderr and "nothing learned" in result.stderr
     assert len(result.stdout.splitlines()) == 4
+
+
+def test_jobs_count_in_workers_and_write_the_same_bytes(tmp_path: Path) -> None:
+    lines = write_corpus(tmp_path / "all.jsonl").read_text().splitlines(keepends=True)
+    parts = []
+    for n in range(3):  # three inputs, so that both workers count some
+        part = tmp_path / f"part{n}.jsonl"
+        part.write_text("".join(lines[n::3]))
+        parts.append(str(part))
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        result = runner.invoke(main, ["learn", *parts, "-o", str(tmp_path / jobs), "-j", jobs])
+        assert result.exit_code == 0, result.output
+    one = {p.name: p.read_bytes() for p in (tmp_path / "1").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "2").iterdir()}
+    assert one == two and len(one) == 3
