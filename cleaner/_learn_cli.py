@@ -32,11 +32,19 @@ class LearnUsage(click.ClickException):
 
 def learn_pass(sources: Iterable[str], fields: RecordFields, input_format: str,
                cleaner: Cleaner, settings: Settings, fetch: FetchOptions | None = None,
-               jobs: int = 1) -> Learned:
-    """The first pass: count every page (on ``jobs`` processes), then turn the counts into
-    rules. A bad input is counted as unreadable, as ``clean`` makes it an error record."""
+               jobs: int = 1, scheduler: str | None = None) -> Learned:
+    """The first pass: count every page (on ``jobs`` processes, or on the Dask cluster at
+    ``scheduler``), then turn the counts into rules. A bad input is counted as unreadable, as
+    ``clean`` makes it an error record."""
     units = plan_units(sources, fields, input_format)  # type: ignore[arg-type]
-    counts = count_units(units, cleaner, jobs, fetch)
+    if scheduler:
+        try:
+            from .learning._dask import count_on_cluster
+        except ImportError as exc:
+            raise LearnUsage("--scheduler needs Dask: pip install 'cleaner[dask]'") from exc
+        counts = count_on_cluster(units, cleaner, scheduler, fetch)
+    else:
+        counts = count_units(units, cleaner, jobs, fetch)
     return finish(counts, cleaner, settings)
 
 
@@ -86,7 +94,7 @@ def learn_options(func: F) -> F:
         _check_rereadable(sources, kwargs.get("url_list"))
         settings = Settings(learn_min_pages, learn_min_share)
         learned = learn_pass(sources, batch.fields, batch.input_format, cleaner, settings,
-                             jobs=1 if batch.scheduler else batch.jobs)
+                             jobs=batch.jobs, scheduler=batch.scheduler)
         _say(learned, bool(kwargs.get("quiet")))
         if save_learned is not None:
             write_site_files(learned.rules, save_learned)
