@@ -192,3 +192,18 @@ def test_jobs_count_in_workers_and_write_the_same_bytes(tmp_path: Path) -> None:
     one = {p.name: p.read_bytes() for p in (tmp_path / "1").iterdir()}
     two = {p.name: p.read_bytes() for p in (tmp_path / "2").iterdir()}
     assert one == two and len(one) == 3
+
+
+def test_a_race_reports_split_labels_and_subheadings_are_body(shipped: Cleaner) -> None:
+    from _sites import sentence
+
+    def race(page: int) -> str:
+        return "\n\n".join([
+            f"Coastal Marathon Report {page}", sentence(page, 0),
+            "Halfway", sentence(page, 1), sentence(page, 2),
+            "Final split", f"{page + 1}:0{page % 9}", sentence(page, 3),
+            "Follow the race desk for live splits every weekend"])
+
+    docs = [Document(str(i), race(i), "text", url=f"https://race-desk.com/{i}") for i in range(6)]
+    phrases = {p for rule in cleaner.learn(docs, shipped) for p in rule.phrases}
+    assert phrases == {"Follow the race desk for live splits every weekend"}

@@ -226,9 +226,19 @@ def _page_blocks(blocks: Sequence[Block], keys: Sequence[int]) -> list[tuple[int
 
 def _between_body(before: Block, block: Block, after: Block) -> bool:
     """A label heading body ("Ingredients:" over its list, a column's fixed question over its
-    answer, a section heading over its paragraphs): a format the site's articles share. (A
-    sentence between body paragraphs is not one: that is where newsletter boxes sit.)"""
+    answer, a section heading over its paragraphs, a split's name over its time): a format the
+    site's articles share. (A sentence between body paragraphs is not one: that is where
+    newsletter boxes sit.)"""
     if block.is_link or block.links_only:
         return False
+    if len(block.text.split()) <= 3 and (_data(after) or _prose(before) and _prose(after)):
+        return True  # a label over its figures (a split's name), a subheading among paragraphs
     label = block.text.rstrip().endswith((":", "?")) or block.kind == "h"
     return label and _content(after)
+
+
+def _data(block: Block) -> bool:
+    """A line of figures: digits, and no word of three letters or more ("14:32", "2-1 (h/t)")."""
+    text = block.text
+    return (any(ch.isdigit() for ch in text)
+            and not any(sum(ch.isalpha() for ch in word) >= 3 for word in text.split()))
