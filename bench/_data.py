@@ -1,6 +1,7 @@
 """Benchmark datasets (read from the shared data dir, never copied) and the derived text inputs.
 
-Datasets: ``zyte``, ``mozilla``, ``cleaneval`` (dev + final), ``trafilatura-eval``.
+Datasets: ``zyte``, ``mozilla``, ``cleaneval`` (dev + final), ``trafilatura-eval``,
+``dragnet-train`` (gold: the article part of the corrected text, cut at the comments marker).
 Derived inputs, cached as JSONL under ``bench/.cache/`` (gitignored):
 
 * ``article-text``: ``trafilatura.extract(html, url=url, favor_recall=True, include_comments=False,
@@ -31,7 +32,7 @@ from lxml import html as lxml_html  # type: ignore[import-untyped,unused-ignore]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = REPO_ROOT / "bench" / ".cache"
-DATASETS = ("zyte", "mozilla", "cleaneval", "trafilatura-eval")
+DATASETS = ("zyte", "mozilla", "cleaneval", "trafilatura-eval", "dragnet-train")
 INPUT_KINDS = ("article-text", "page-text")
 CACHE_SCHEMA = "2"
 MOZILLA_URL = "http://fakehost/test/page.html"  # the URL Readability.js's own tests use
@@ -63,6 +64,7 @@ def missing_data(data_dir: Path, datasets: Sequence[str] = DATASETS) -> str | No
         "mozilla": "mozilla-readability-test-pages",
         "cleaneval": "cleaneval",
         "trafilatura-eval": "trafilatura-eval",
+        "dragnet-train": "dragnet-train",
     }
     absent = [ds for ds in datasets if not (data_dir / folders[ds]).is_dir()]
     if absent:
@@ -302,12 +304,54 @@ def load_trafilatura_eval(data_dir: Path) -> Iterator[Page]:
         )
 
 
+_DRAGNET_MARKER_RE = re.compile(r"^[ \t]*[!@#$%^&*() ]{4,}[ \t]*COMMENTS[ \t]*$", re.MULTILINE)
+_CANONICAL_RE = re.compile(
+    rb"""<link\b(?=[^>]*\brel\s*=\s*["']?canonical\b)[^>]*\bhref\s*=\s*["']?([^"'\s>]+)""",
+    re.IGNORECASE,
+)
+_OG_URL_RE = re.compile(
+    rb"""<meta\b(?=[^>]*\bproperty\s*=\s*["']?og:url\b)[^>]*\bcontent\s*=\s*["']?([^"'\s>]+)""",
+    re.IGNORECASE,
+)
+
+
+def dragnet_gold(text: str) -> str:
+    """The article part of a Dragnet corrected text: everything before the comments marker line
+    (``!@#$%^&*()  COMMENTS``, typed with small variations), stripped of trailing blank space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _DRAGNET_MARKER_RE.search(text)
+    return (text[: match.start()] if match else text).strip()
+
+
+def page_url(raw: bytes) -> str | None:
+    """The page's own address from its canonical link, else its og:url; None without either."""
+    head = raw[:200_000]
+    for pattern in (_CANONICAL_RE, _OG_URL_RE):
+        match = pattern.search(head)
+        if match:
+            url = match.group(1).decode("ascii", "replace").strip()
+            if url.startswith(("http://", "https://")):
+                return url.replace("&amp;", "&")
+    return None
+
+
+def load_dragnet(data_dir: Path) -> Iterator[Page]:
+    root = data_dir / "dragnet-train"
+    names = (root / "names.txt").read_text(encoding="ascii").split()
+    for name in names:
+        raw = _gunzip(root / "HTML" / f"{name}.html.gz")
+        corrected = (root / "Corrected" / f"{name}.html.corrected.txt").read_bytes()
+        gold = dragnet_gold(decode_bytes(corrected, sniff_meta=False))
+        yield Page("dragnet-train", name, page_url(raw), raw, None, gold)
+
+
 def load_dataset(name: str, data_dir: Path, limit: int | None = None) -> list[Page]:
     loaders = {
         "zyte": load_zyte,
         "mozilla": load_mozilla,
         "cleaneval": load_cleaneval,
         "trafilatura-eval": load_trafilatura_eval,
+        "dragnet-train": load_dragnet,
     }
     if name not in loaders:
         raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(DATASETS)}")

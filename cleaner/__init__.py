@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from ._errors import CleanerError, CleanTimeout, FetchError, RuleError, SourceEr
 from ._model import Block, Cleaned, Removal, Verdict
 from .fetch import FetchOptions, FetchResult, afetch, fetch
 from .rules import Rule, load_rules
+from .sources import Document
 
 if TYPE_CHECKING:
     from .html._page import HtmlInput
@@ -37,6 +39,7 @@ __all__ = [
     "clean_html",
     "clean_text",
     "fetch",
+    "learn",
     "load_rules",
 ]
 
@@ -56,3 +59,15 @@ def clean_html(html: HtmlInput, url: str | None = None) -> Cleaned:
     ``bytes``), or a page parsed by bs4 (``BeautifulSoup``, ``Tag``) or lxml (an element)."""
     return _default_cleaner().clean_html(html, url=url)
 
+
+def learn(documents: Iterable[Document], cleaner: Cleaner | None = None, *,
+          min_pages: int | None = None, min_share: float | None = None) -> list[Rule]:
+    """Learn each site's furniture from its own pages (``cleaner.sources.Document`` items with
+    a ``url`` or ``site``): rules for the lines that recur on at least ``min_pages`` pages and
+    ``min_share`` of a site's pages. Use them as ``Cleaner(rules=learned)``; save them with
+    ``cleaner.learning.write_site_files``. See :mod:`cleaner.learning`."""
+    from .learning import MIN_PAGES, MIN_SHARE
+    from .learning import learn as run
+
+    return run(documents, cleaner, min_pages=MIN_PAGES if min_pages is None else min_pages,
+               min_share=MIN_SHARE if min_share is None else min_share)

@@ -18,7 +18,7 @@ import re2
 from ._decode import replace_surrogates
 from ._errors import RuleError, SourceError
 from ._model import Block, Cleaned, Verdict, text_block
-from ._urls import host_of
+from ._urls import host_of, page_address
 from .blocks import segment_text
 from .rules import Rule, RuleEngine, default_rules_dir, load_rules
 from .rules._cache import RuleCache
@@ -124,24 +124,30 @@ class Cleaner:
 
         return self._cache.engine(self.rules, build) if self._cache else build()
 
-    def clean_text(self, text: str, url: str | None = None) -> Cleaned:
-        """Clean a saved article given as plain text."""
+    def clean_text(self, text: str, url: str | None = None, *, site: str | None = None) -> Cleaned:
+        """Clean a saved article given as plain text. ``site`` names the site the page belongs
+        to, for rules limited to some domains (learned site rules); by default the URL's host."""
         if not isinstance(text, str):
             raise SourceError(url or "<text>", f"expected str, got {type(text).__name__}")
         text, replaced = replace_surrogates(text)
-        return _noting(self.clean_blocks(segment_text(text), url=url, find_title=True), replaced)
+        cleaned = self.clean_blocks(segment_text(text), url=url, find_title=True, site=site)
+        return _noting(cleaned, replaced)
 
-    def clean_html(self, html: HtmlInput, url: str | None = None) -> Cleaned:
+    def clean_html(self, html: HtmlInput, url: str | None = None, *,
+                   site: str | None = None) -> Cleaned:
         """Clean a web page: parse once, prune with selector rules, extract, then judge blocks.
         ``html`` is markup (``str``, or ``bytes`` in any charset) or a page already parsed with
-        bs4 (``BeautifulSoup``, ``Tag``) or lxml (an element or tree), which is left unchanged."""
+        bs4 (``BeautifulSoup``, ``Tag``) or lxml (an element or tree), which is left unchanged.
+        ``site`` as for :meth:`clean_text`; without it or a URL, the page's canonical link."""
         from .html import extract_page
 
         replaced = 0
         if isinstance(html, str):
             html, replaced = replace_surrogates(html)
         page = extract_page(html, url=url, selectors=self._selectors, time_limit=self.time_limit)
-        verdicts = tuple(self._engine.judge(page.blocks, host_of(url)))
+        markup = html if isinstance(html, (str, bytes)) else None
+        host = site or host_of(url) or (host_of(page_address(markup)) if markup else None)
+        verdicts = tuple(self._engine.judge(page.blocks, host))
         return _noting(Cleaned(
             tuple(page.blocks),
             verdicts,
@@ -152,12 +158,13 @@ class Cleaner:
         ), replaced)
 
     def clean_blocks(
-        self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False
+        self, blocks: Sequence[Block], url: str | None = None, *, find_title: bool = False,
+        site: str | None = None,
     ) -> Cleaned:
         """Judge already segmented blocks (from text or from a web page)."""
         blocks = tuple(blocks)
         shapes = [shape(b) for b in blocks]
-        verdicts = tuple(self._engine.judge(blocks, host_of(url), shapes))
+        verdicts = tuple(self._engine.judge(blocks, site or host_of(url), shapes))
         title_index = (_find_title(blocks, verdicts, shapes, self._bylines)
                        if find_title else None)
         title = blocks[title_index].text.split("\n", 1)[0] if title_index is not None else None

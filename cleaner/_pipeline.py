@@ -68,7 +68,7 @@ def clean_document(cleaner: Cleaner, doc: Document) -> Result:
         return Result(doc, error=doc.error)
     try:
         if doc.kind == "html":
-            return Result(doc, cleaner.clean_html(decode(doc), url=doc.url))
-        return Result(doc, cleaner.clean_text(decode(doc), url=doc.url))
+            return Result(doc, cleaner.clean_html(decode(doc), url=doc.url, site=doc.site))
+        return Result(doc, cleaner.clean_text(decode(doc), url=doc.url, site=doc.site))
     except CleanerError as exc:
         return Result(doc, error=exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 
@@ -41,3 +42,24 @@ def link_internal(target: str, site: str | None) -> bool | None:
     if site is None:
         return None
     return site_key(target) == site
+
+
+_CANONICAL = re.compile(
+    r"""<link\b(?=[^>]*\brel\s*=\s*["']?canonical\b)[^>]*\bhref\s*=\s*["']?([^"'\s>]+)""",
+    re.IGNORECASE)
+_OG_URL = re.compile(
+    r"""<meta\b(?=[^>]*\bproperty\s*=\s*["']?og:url\b)[^>]*\bcontent\s*=\s*["']?([^"'\s>]+)""",
+    re.IGNORECASE)
+
+
+def page_address(html: str | bytes) -> str | None:
+    """The page's own absolute URL from its canonical link, else its og:url (in the first
+    200,000 characters), or None."""
+    head = html[:200_000]
+    if isinstance(head, bytes):
+        head = head.decode("ascii", "replace")
+    for pattern in (_CANONICAL, _OG_URL):
+        found = pattern.search(head)
+        if found and found.group(1).lower().startswith(("http://", "https://")):
+            return found.group(1).replace("&amp;", "&")
+    return None

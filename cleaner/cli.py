@@ -21,6 +21,7 @@ import click
 from ._batch import BatchOptions, Stats, default_jobs, run_batch, single_document
 from ._cleaner import Cleaner
 from ._errors import CleanerError, RuleError
+from ._learn_cli import learn_command, learn_options
 from .fetch import FetchOptions
 from .fetch._cli import fetch_options
 from .rules import Rule
@@ -160,6 +161,7 @@ def _names_folder(output: str) -> bool:
               help="Also write the end-of-run summary as JSON to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="No end-of-run summary on stderr.")
 @rule_options
+@learn_options
 def clean(sources: tuple[str, ...], urls: tuple[str, ...], input_dirs: tuple[str, ...],
           batch: BatchOptions, fetch_options: FetchOptions, url_list: str | None,
           stats_path: Path | None, quiet: bool, cleaner: Cleaner) -> None:
@@ -206,6 +208,9 @@ def _report(stats: Stats, stats_path: Path | None, quiet: bool) -> None:
         click.echo(f"cleaner: {stats.failed + stats.failed_before} input(s) failed{before}",
                    err=True)
         sys.exit(1)
+
+
+main.command("learn")(rule_options(learn_command))
 
 
 @main.group()

@@ -9,7 +9,7 @@ def test_public_names_change_only_on_purpose() -> None:
     assert sorted(cleaner.__all__) == sorted([
         "Block", "CleanTimeout", "Cleaned", "Cleaner", "CleanerError", "FetchError", "Removal",
         "Rule", "RuleError", "SourceError", "Verdict", "clean_html", "clean_text", "load_rules",
-        "FetchOptions", "FetchResult", "afetch", "fetch",
+        "FetchOptions", "FetchResult", "afetch", "fetch", "learn",
     ])
     for name in cleaner.__all__:
         assert hasattr(cleaner, name), name

@@ -318,3 +318,25 @@ def test_partitions_keep_every_record_and_get_smaller_at_the_end(tmp_path: Path)
     assert all(size - longest <= n <= size for n in sizes[:-20])
     assert max(sizes) <= size and sizes[-1] <= max(size // 16, longest)
     assert sum(sizes[-4:]) < size  # the last partitions are a fraction of a full one
+
+
+def test_learning_counts_on_the_cluster_and_cleans_as_a_local_learn_run(
+        cluster: str, tmp_path: Path) -> None:
+    """``clean --learn --scheduler``: per-partition counts merged here, the learned rules shipped
+    to the workers; the output and the learned files are a local run's, byte for byte."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from _sites import write_corpus
+
+    lines = write_corpus(tmp_path / "all.jsonl").read_text().splitlines(keepends=True)
+    parts = []
+    for n in range(3):
+        part = tmp_path / f"part{n}.jsonl"
+        part.write_text("".join(lines[n::3]))
+        parts.append(str(part))
+    local = _clean("--learn", "-j", "1", "--save-learned", str(tmp_path / "local"), *parts)
+    remote = _clean("--learn", "--scheduler", cluster, "--save-learned", str(tmp_path / "remote"),
+                    *parts)
+    assert local.returncode == remote.returncode == 0, remote.stderr[-2000:]
+    assert remote.stdout == local.stdout and b"site.harbour-bulletin.com.1" in remote.stdout
+    files = {p.name: p.read_bytes() for p in (tmp_path / "local").iterdir()}
+    assert files and files == {p.name: p.read_bytes() for p in (tmp_path / "remote").iterdir()}

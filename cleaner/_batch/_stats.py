@@ -94,6 +94,7 @@ class Stats(Tally):
             "bytes_out": self.bytes_out,
             "removed_by_rule": _table(self.rule_blocks, self.rule_chars),
             "removed_by_category": _table(self.category_blocks, self.category_chars),
+            "removed_by_learned_rules": self._learned(),
             "errors_by_kind": dict(self.errors.most_common()),
             "seconds": round(seconds, 3),
             "clean_seconds": round(self.clean_seconds, 3),
@@ -120,9 +121,19 @@ class Stats(Tally):
         if self.category_blocks:
             lines.append("removed by category: " + _pairs(self.category_blocks, top))
             lines.append("removed by rule: " + _pairs(self.rule_blocks, top))
+        learned = self._learned()
+        if learned["blocks"]:
+            lines.append(f"removed by learned site rules: {learned['blocks']} blocks "
+                         f"({learned['rules']} rules)")
         if self.errors:
             lines.append("errors by kind: " + _pairs(self.errors, top))
         return lines
+
+    def _learned(self) -> dict[str, int]:
+        """Removals by learned site rules (``site.<domain>.<n>``), counted apart."""
+        ids = [key for key in self.rule_blocks if key.startswith("site.")]
+        return {"rules": len(ids), "blocks": sum(self.rule_blocks[k] for k in ids),
+                "chars": sum(self.rule_chars[k] for k in ids)}
 
 
 def _table(blocks: Counter[str], chars: Counter[str]) -> dict[str, dict[str, int]]:

@@ -58,7 +58,7 @@ def check_example(engine: RuleEngine, case: ExampleCase) -> str | None:
         return _check_document(engine, case, example)
     before, after = _context(case.rule)
     blocks = [*before, *example, *after]
-    verdicts = engine.judge(blocks)
+    verdicts = engine.judge(blocks, case.rule.domains[0] if case.rule.domains else None)
     start = len(before)
     mine = verdicts[start : start + len(example)]
     if case.kind == "drop":

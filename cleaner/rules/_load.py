@@ -121,7 +121,7 @@ def _build_rule(table: Any, path: str, line: int | None) -> Rule:
     if unknown:
         raise get.error(sorted(unknown)[0], "unknown field")
     category = get.string("category")
-    if rule_id.split(".", 1)[0] != category:
+    if rule_id.split(".", 1)[0] not in (category, "site"):  # site.<domain>.<n>: learned rules
         raise get.error("category", f"must be the id's first part ({rule_id.split('.', 1)[0]!r})")
     examples = table.get("examples", {})
     if not isinstance(examples, dict):

@@ -29,6 +29,8 @@ class Document:
     final_url: str | None = None
     status: int | None = None
     charset: str | None = None
+    site: str | None = None
+    """The site the record names (``--site-field``), for site rules; else the URL's host."""
 
     def load(self) -> Document:
         """A document is already loaded (lazy inputs such as ``FileRef`` have the same method)."""

@@ -39,6 +39,8 @@ class RecordFields:
     html: str | None = "html"
     url: str = "url"
     id: str = "id"
+    site: str | None = None
+    """The field naming the page's site (for learned site rules), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +278,9 @@ def record_document(record: dict[str, Any], fields: RecordFields, source: str) -
         return Document(source, url=url, id=doc_id, error=exc)
     if content is None:
         return Document(source, "", "html", url=url, id=doc_id, fetch=True)
-    return Document(source, content, kind, url=url, id=doc_id)
+    site = record.get(fields.site) if fields.site else None
+    site = site.strip().lower() if isinstance(site, str) and site.strip() else None
+    return Document(source, content, kind, url=url, id=doc_id, site=site)
 
 
 def _decode(line: JsonLine) -> dict[str, Any]:
