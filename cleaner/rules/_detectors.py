@@ -16,6 +16,7 @@ from itertools import accumulate
 from typing import Any
 
 from .._model import Block
+from ._comments import comment_section
 from ._shape import _CJK, Shape, _ends_open, headline_end, headline_like
 
 Params = Mapping[str, Any]
@@ -197,15 +198,35 @@ def menu_like(block: Block, s: Shape) -> bool:
 def is_page_dump(view: View, params: Params) -> bool:
     """Many menu-like blocks: a dump of a whole page rather than an extracted article.
 
-    Blocks from a web page never are: the DOM extraction has already taken the page apart."""
+    Blocks from a web page never are: the DOM extraction has already taken the page apart.
+    A reader-comment thread's short lines ("Reply", "Anna says:") are no menu: the blocks
+    from a comments header after some prose on are not counted."""
     n = len(view.blocks)
     if n < int(params.get("min_blocks", 12)) or view.blocks[0].from_html:
         return False
-    menu = view.memo.get("menu-like")
-    if menu is None:  # the same count for every detector of this pass
-        menu = view.memo["menu-like"] = sum(
-            1 for b, s in zip(view.blocks, view.shapes) if menu_like(b, s))
-    return bool(menu >= float(params.get("min_share", 0.35)) * n)
+    counted = view.memo.get("menu-like")
+    if counted is None:  # the same count for every detector of this pass
+        end = _thread_header(view)
+        menu = sum(1 for b, s in zip(view.blocks[:end], view.shapes[:end]) if menu_like(b, s))
+        counted = view.memo["menu-like"] = (menu, end)
+    menu, end = counted
+    return bool(end >= int(params.get("min_blocks", 12))
+                and menu >= float(params.get("min_share", 0.35)) * end)
+
+
+_THREAD_RULES = "comments."
+
+
+def _thread_header(view: View) -> int:
+    """The position of the first block dropped in this pass by a comments rule with 50 words
+    of prose before it (a thread's header, not a counter in the page's top bar), or the
+    document's length."""
+    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
+    heads = sorted(k for k, rule_id in dropped.items() if rule_id.startswith(_THREAD_RULES))
+    if not heads:
+        return len(view.blocks)
+    prose = list(accumulate((_prose_words(s) for s in view.shapes), initial=0))
+    return next((k for k in heads if prose[k] >= 50), len(view.blocks))
 
 
 def _page_chrome(view: View, params: Params) -> set[int]:
@@ -456,5 +477,6 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "after-end": _after_end,
     "headline-list": _headline_list,
     "pipe-titles": _pipe_titles,
+    "comment-section": comment_section,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)
