@@ -133,7 +133,10 @@ def comment_section(view: View, params: Params) -> set[int]:
     if len(marked) < 2:
         return set()
     start = _thread_start(view, signals, marked, params)
-    return set(range(start, n)) if start is not None else set()
+    if start is None:
+        return set()
+    view.memo["thread-start"] = start  # read by is_page_dump: a thread's lines are no menu
+    return set(range(start, n))
 
 
 def _thread_start(view: View, signals: Sequence[str | None], marked: Sequence[int],
@@ -168,8 +171,9 @@ def _header_opens(view: View, signals: Sequence[str | None], later: Sequence[int
 
 def _authors_open(signals: Sequence[str | None], marked: Sequence[int], params: Params) -> bool:
     """At least ``min_authors`` author lines from here on, and a second kind of signal (a
-    stamp, an action line, a form; an author line with its date is both)."""
+    stamp, an action line, a form). A blog's own post footers ("Posted by jo at 11:08 PM")
+    are dated author lines too, and are all a page of posts shows."""
     found = [signals[j] for j in marked if signals[j] != HEADER]
     authors = sum(1 for sig in found if sig in (AUTHOR, DATED))
-    kinds = {STAMP if sig == DATED else sig for sig in found} | {AUTHOR}
+    kinds = {AUTHOR if sig == DATED else sig for sig in found} | {AUTHOR}
     return authors >= int(params.get("min_authors", 2)) and len(kinds) >= 2

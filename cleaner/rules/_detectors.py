@@ -200,33 +200,18 @@ def is_page_dump(view: View, params: Params) -> bool:
 
     Blocks from a web page never are: the DOM extraction has already taken the page apart.
     A reader-comment thread's short lines ("Reply", "Anna says:") are no menu: the blocks
-    from a comments header after some prose on are not counted."""
+    from the start of a thread found by ``comment-section`` on are not counted."""
     n = len(view.blocks)
     if n < int(params.get("min_blocks", 12)) or view.blocks[0].from_html:
         return False
     counted = view.memo.get("menu-like")
     if counted is None:  # the same count for every detector of this pass
-        end = _thread_header(view)
+        end = view.memo.get("thread-start", n)  # set by comment-section, which runs first
         menu = sum(1 for b, s in zip(view.blocks[:end], view.shapes[:end]) if menu_like(b, s))
         counted = view.memo["menu-like"] = (menu, end)
     menu, end = counted
     return bool(end >= int(params.get("min_blocks", 12))
                 and menu >= float(params.get("min_share", 0.35)) * end)
-
-
-_THREAD_RULES = "comments."
-
-
-def _thread_header(view: View) -> int:
-    """The position of the first block dropped in this pass by a comments rule with 50 words
-    of prose before it (a thread's header, not a counter in the page's top bar), or the
-    document's length."""
-    dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
-    heads = sorted(k for k, rule_id in dropped.items() if rule_id.startswith(_THREAD_RULES))
-    if not heads:
-        return len(view.blocks)
-    prose = list(accumulate((_prose_words(s) for s in view.shapes), initial=0))
-    return next((k for k in heads if prose[k] >= 50), len(view.blocks))
 
 
 def _page_chrome(view: View, params: Params) -> set[int]:
