@@ -435,8 +435,8 @@ def _runs(positions: list[int]) -> list[list[int]]:
 
 def _link_list(view: View, params: Params) -> set[int]:
     """(HTML) A run of list items that each carry a link and some text of their own, after the
-    body has begun: a list of other stories with their summaries ("Jones tells Belichick
-    story | The Cowboys owner might have..."). Lists inside an article have items without links,
+    body has begun: a list of other stories with their summaries ("Ferry fares to rise |
+    The operator blames fuel costs..."). Lists inside an article have items without links,
     or fewer of them."""
     if not view.blocks or not view.blocks[0].from_html:
         return set()  # plain text has no links
