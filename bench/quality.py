@@ -422,6 +422,7 @@ def run_pool(args: argparse.Namespace) -> int:
     notes: list[str] = []
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    commit = _commit()  # the code that runs: taken before, as a commit may land meanwhile
     rows = pool_rows(args, notes, timings)
     if not rows:
         print("\n".join(f"note: {n}" for n in notes), file=sys.stderr)
@@ -436,7 +437,7 @@ def run_pool(args: argparse.Namespace) -> int:
     payload = {
         "mode": "pool",
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _commit(),
+        "commit": commit,
         "limit": args.limit,
         "cache_version": _data.cache_version(),
         "gold_keeps": {k: sorted(v) for k, v in _conventions.GOLD_KEEPS.items()},
