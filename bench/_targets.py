@@ -20,12 +20,18 @@ ZYTE_HTML_F1 = 0.975
 
 
 class _Row(Protocol):
-    dataset: str
-    input: str
-    c4: float
-    trafilatura: float
-    cleaner: float
-    gain_fair: float
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def input(self) -> str: ...
+    @property
+    def c4(self) -> float: ...
+    @property
+    def trafilatura(self) -> float: ...
+    @property
+    def cleaner(self) -> float: ...
+    @property
+    def gain_fair(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)

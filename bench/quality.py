@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -187,7 +187,7 @@ def pool_rows(args: argparse.Namespace, notes: list[str], timings: dict[str, flo
 
 
 def _pool_row(
-    inst: object,
+    inst: Any,
     pages: Sequence[_data.Page],
     texts: dict[str, list[str]],
     kind: str,
@@ -215,8 +215,8 @@ def _pool_row(
 
 
 def _clean_all(
-    inst: object, pages: Sequence[_data.Page], plain: Sequence[str], kind: str
-) -> tuple[list[object | None], float, list[str]]:
+    inst: Any, pages: Sequence[_data.Page], plain: Sequence[str], kind: str
+) -> tuple[list[Any | None], float, list[str]]:
     """The cleaner's result per page (None where it crashed), its CPU seconds, the errors."""
     errors: list[str] = []
     fn = getattr(inst, "clean_html" if kind == "html" else "clean_text")
@@ -422,6 +422,7 @@ def run_pool(args: argparse.Namespace) -> int:
     notes: list[str] = []
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    commit = _commit()  # the code that runs: taken before, as a commit may land meanwhile
     rows = pool_rows(args, notes, timings)
     if not rows:
         print("\n".join(f"note: {n}" for n in notes), file=sys.stderr)
@@ -436,7 +437,7 @@ def run_pool(args: argparse.Namespace) -> int:
     payload = {
         "mode": "pool",
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _commit(),
+        "commit": commit,
         "limit": args.limit,
         "cache_version": _data.cache_version(),
         "gold_keeps": {k: sorted(v) for k, v in _conventions.GOLD_KEEPS.items()},
