@@ -6,7 +6,8 @@ A rule's ``[rule.params]`` may set only its detector's parameters, each of its d
 * ``share``: a number from 0 to 1 (a share of the blocks or of the words);
 * ``number``: any number;
 * ``flag``: true or false;
-* ``prefixes``: a list of rule-id prefixes (``"comments."``, ``"teaser.most-read"``).
+* ``prefixes``: a list of rule-id prefixes (``"comments."``, ``"teaser.most-read"``);
+* ``words``: a non-empty list of words or phrases (``"says"``, ``"posted by"``).
 
 The defaults stay with the detectors (``_detectors.py``); this table only says what is allowed.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-Kind = Literal["count", "share", "number", "flag", "prefixes"]
+Kind = Literal["count", "share", "number", "flag", "prefixes", "words"]
 
 _PAGE_DUMP: dict[str, Kind] = {"min_blocks": "count", "min_share": "share"}
 """Read by every detector that asks whether the text is a dump of a whole page."""
@@ -46,6 +47,12 @@ PARAMS: dict[str, dict[str, Kind]] = {
     "pipe-titles": {"after": "share", "min_run": "count", "max_words": "count"},
     "link-list": {
         "min_run": "count", "min_density": "share", "max_density": "share", "after": "share",
+    },
+    "comment-section": {
+        "header_rules": "prefixes", "form_rules": "prefixes", "verbs": "words",
+        "posted": "words", "actions": "words", "ago": "words", "reach": "count",
+        "reach_words": "count", "min_signals": "count", "min_authors": "count",
+        "min_prose": "count",
     },
 }  # fmt: skip
 
@@ -83,4 +90,8 @@ def _kind_problem(kind: Kind, value: Any) -> str | None:
         isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
     ):
         return f"must be a non-empty list of rule-id prefixes, not {value!r}"
+    if kind == "words" and not (
+        isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        return f"must be a non-empty list of words or phrases, not {value!r}"
     return None
