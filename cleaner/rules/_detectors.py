@@ -78,9 +78,12 @@ def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
     page, only with a link in it (where links are known, a headline without one is a
     subheading, a product name or a caption, not a teaser)."""
     least, most = int(params.get("min_words", 8)), int(params.get("max_words", 30))
+    # Plain text shows no links: there a subheading cannot be told from a teaser.
+    linked = bool(params.get("needs_link", False))
     # Most blocks end a sentence or have the wrong length: they are ruled out before a call.
     return [i for i, s in enumerate(shapes)
             if not s.terminal and least <= s.words <= most
+            and (blocks[i].link_density > 0 or not linked)
             and _headline_candidate(blocks[i], s, least, most)]
 
 
@@ -220,12 +223,29 @@ def _page_chrome(view: View, params: Params) -> set[int]:
     The run ends early at an *end marker* — a block that a rule named in ``end_rules`` (by id
     prefix) drops, such as a comment-section or "Related stories" header — once at least
     ``end_after`` of the run's prose stands before it: what follows such a header is the
-    readers' comments or other articles, however much prose they hold."""
+    readers' comments or other articles, however much prose they hold.
+
+    With ``side_share``, the blocks before the run (and those after it, unless an end marker
+    cut it) go only when at least that share of them is menu-like: a saved article's headline
+    above its first paragraph, or the ingredient lines below it, are no page furniture."""
     if not is_page_dump(view, params):
         return set()
     start, stop = _main_region(view, params)
-    stop = _end_marker(view, params, start, stop)
-    return set(range(start)) | set(range(stop, len(view.blocks)))
+    marked = _end_marker(view, params, start, stop)
+    head, tail = range(start), range(marked, len(view.blocks))
+    side_share = float(params.get("side_share", 0.0))
+    drop: set[int] = set()
+    if _menu_share(view, head) >= side_share:
+        drop.update(head)
+    if marked < stop or _menu_share(view, tail) >= side_share:
+        drop.update(tail)
+    return drop
+
+
+def _menu_share(view: View, side: range) -> float:
+    if not side:
+        return 1.0
+    return sum(1 for k in side if menu_like(view.blocks[k], view.shapes[k])) / len(side)
 
 
 def _end_marker(view: View, params: Params, start: int, stop: int) -> int:

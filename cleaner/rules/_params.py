@@ -27,11 +27,14 @@ _REGION: dict[str, Kind] = {"penalty": "number", "prose_offset": "number", "neut
 PARAMS: dict[str, dict[str, Kind]] = {
     "headline-among-body": {
         "min_words": "count", "max_words": "count", "min_title_ratio": "share",
-        "long_words": "count", "max_overlap": "share",
+        "long_words": "count", "max_overlap": "share", "needs_link": "flag",
     },
     "link-among-body": {"min_words": "count"},
     "link-row": {"min_links": "count"},
-    "page-chrome": {**_PAGE_DUMP, **_REGION, "end_rules": "prefixes", "end_after": "share"},
+    "page-chrome": {
+        **_PAGE_DUMP, **_REGION, "end_rules": "prefixes", "end_after": "share",
+        "side_share": "share",
+    },
     "repeated-block": {
         **_PAGE_DUMP, **_REGION, "page_dumps_only": "flag", "min_words": "count",
         "max_repeats": "count", "family": "count",
