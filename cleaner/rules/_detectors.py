@@ -225,21 +225,27 @@ def _page_chrome(view: View, params: Params) -> set[int]:
     ``end_after`` of the run's prose stands before it: what follows such a header is the
     readers' comments or other articles, however much prose they hold.
 
-    With ``side_share``, the blocks before the run (and those after it, unless an end marker
-    cut it) go only when at least that share of them is menu-like: a saved article's headline
-    above its first paragraph, or the ingredient lines below it, are no page furniture."""
+    With ``side_share`` and ``side_max``, a few blocks before the run (or after it, unless an
+    end marker cut it) stay when less than that share of them is menu-like: a saved article's
+    headline above its first paragraph is no page furniture."""
     if not is_page_dump(view, params):
         return set()
     start, stop = _main_region(view, params)
     marked = _end_marker(view, params, start, stop)
     head, tail = range(start), range(marked, len(view.blocks))
-    side_share = float(params.get("side_share", 0.0))
     drop: set[int] = set()
-    if _menu_share(view, head) >= side_share:
+    if not _kept_side(view, head, params):
         drop.update(head)
-    if marked < stop or _menu_share(view, tail) >= side_share:
+    if marked < stop or not _kept_side(view, tail, params):
         drop.update(tail)
     return drop
+
+
+def _kept_side(view: View, side: range, params: Params) -> bool:
+    """A short side (``side_max`` blocks at most) with less than ``side_share`` of it menu-like:
+    a saved article's headline, or its last lines, rather than a page's menus."""
+    return (len(side) <= int(params.get("side_max", 0))
+            and _menu_share(view, side) < float(params.get("side_share", 0.0)))
 
 
 def _menu_share(view: View, side: range) -> float:

@@ -33,7 +33,7 @@ PARAMS: dict[str, dict[str, Kind]] = {
     "link-row": {"min_links": "count"},
     "page-chrome": {
         **_PAGE_DUMP, **_REGION, "end_rules": "prefixes", "end_after": "share",
-        "side_share": "share",
+        "side_share": "share", "side_max": "count",
     },
     "repeated-block": {
         **_PAGE_DUMP, **_REGION, "page_dumps_only": "flag", "min_words": "count",
