@@ -6,7 +6,9 @@ Derived inputs, cached as JSONL under ``bench/.cache/`` (gitignored):
 
 * ``article-text``: ``trafilatura.extract(html, url=url, favor_recall=True, include_comments=False,
   include_tables=True)`` (None -> "");
-* ``page-text``: ``html_text.extract_text(html, guess_layout=True)``.
+* ``page-text``: ``html_text.extract_text(html, guess_layout=True)``;
+* ``trafilatura``: ``trafilatura.extract(html, url=url, include_comments=False)`` (None -> ""), the
+  peer a cleaner of raw HTML is compared with (not an input: ``INPUT_KINDS`` are the inputs).
 
 Each cache record carries the SHA-1 of the page's raw bytes, so a changed page is recomputed.
 """
@@ -34,6 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = REPO_ROOT / "bench" / ".cache"
 DATASETS = ("zyte", "mozilla", "cleaneval", "trafilatura-eval", "dragnet-train")
 INPUT_KINDS = ("article-text", "page-text")
+PEER_KINDS = ("trafilatura",)
 CACHE_SCHEMA = "2"
 MOZILLA_URL = "http://fakehost/test/page.html"  # the URL Readability.js's own tests use
 
@@ -378,6 +381,10 @@ def derive(kind: str, html: str, url: str | None) -> str:
             html, url=url, favor_recall=True, include_comments=False, include_tables=True
         )
         return text or ""
+    if kind == "trafilatura":
+        import trafilatura
+
+        return trafilatura.extract(html, url=url, include_comments=False) or ""
     if kind == "page-text":
         import html_text
 

@@ -4,7 +4,8 @@
     python bench/quality.py --explain-errors c4 --dataset mozilla --input page-text
 
 A block is "in gold" when most (> 50 %) of its 4-gram shingles occur in the gold text (a block of
-1-3 tokens: when its token sequence occurs in the gold). Shingles are counted as a multiset, as
+1-3 tokens: when its token sequence occurs in a gold line of at most 6 tokens, so a lone "Share"
+is not in gold merely because a paragraph of the gold uses the word). Shingles are counted as a multiset, as
 the metric does: kept blocks claim gold shingles first (in page order), dropped blocks are judged
 against what is left, so dropping the second copy of a paragraph the gold has once is no false
 drop, and keeping it is a false keep. On trafilatura-eval (no gold text) a block
@@ -25,7 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,13 @@ if __package__ in (None, ""):
 from bench import _data, _metric, _peers
 
 MAJORITY = 0.5
+SHORT_LINE_TOKENS = 6
+"""A gold line this short is where a block of 1-3 tokens may be found (a heading, a list item)."""
 
 
 @dataclass(frozen=True, slots=True)
 class GoldIndex:
-    """What a page's gold text contains: its 4-gram shingles and all 1-3-token sequences."""
+    """What a page's gold text contains: its 4-gram shingles and the 1-3-token runs of its short lines."""
 
     shingles: Counter[tuple[str, ...]]
     short: frozenset[tuple[str, ...]]
@@ -56,9 +59,19 @@ def gold_index(page: _data.Page) -> GoldIndex:
             tuple(_metric.norm_ws(s) for s in page.with_snippets),
             tuple(_metric.norm_ws(s) for s in page.without_snippets),
         )
-    tokens = _metric.tokenize(page.gold)
-    short = {tuple(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
-    return GoldIndex(_metric.shingles(tokens), frozenset(short))
+    short: set[tuple[str, ...]] = set()
+    for line in page.gold.splitlines():
+        words = _metric.tokenize(line)
+        if len(words) <= SHORT_LINE_TOKENS:
+            short.update(_runs(words, 3))
+    return GoldIndex(_metric.shingles(_metric.tokenize(page.gold)), frozenset(short))
+
+
+def _runs(tokens: Sequence[str], longest: int) -> Iterator[tuple[str, ...]]:
+    """Every contiguous run of 1 to ``longest`` tokens."""
+    for n in range(1, longest + 1):
+        for i in range(len(tokens) - n + 1):
+            yield tuple(tokens[i : i + n])
 
 
 def in_gold(

@@ -234,8 +234,10 @@ def rules_show(rule_id: str, cleaner: Cleaner) -> None:
     rule = _find(cleaner.rules, rule_id)
     for name in ("id", "category", "description", "languages", "phrases", "pattern", "selectors",
                  "detector", "params", "match", "where", "window", "max_words", "kinds", "action",
-                 "domains", "examples_drop", "examples_keep", "path", "line"):
+                 "domains", "priority", "examples_drop", "examples_keep", "path", "line"):
         value = getattr(rule, name)
+        if name == "pattern" and rule.pattern_source:
+            value = rule.pattern_source  # the readable form, naming its vocabularies
         if value not in (None, (), {}, frozenset()):
             click.echo(f"{name}: {_show(value)}")
 

@@ -11,6 +11,8 @@ import cleaner
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT_CASES = sorted((FIXTURES / "text").glob("*.txt")) + [FIXTURES / "demo" / "article.txt"]
+# articles followed by reader-comment threads (and one that only quotes readers)
+TEXT_CASES += sorted((FIXTURES / "comments").glob("*.txt"))
 
 
 @pytest.mark.parametrize("path", TEXT_CASES, ids=[p.stem for p in TEXT_CASES])

@@ -16,6 +16,7 @@ from itertools import accumulate
 from typing import Any
 
 from .._model import Block
+from ._comments import comment_section
 from ._shape import _CJK, Shape, _ends_open, headline_end, headline_like
 
 Params = Mapping[str, Any]
@@ -77,9 +78,12 @@ def _headline_candidates(blocks: Sequence[Block], shapes: Sequence[Shape],
     page, only with a link in it (where links are known, a headline without one is a
     subheading, a product name or a caption, not a teaser)."""
     least, most = int(params.get("min_words", 8)), int(params.get("max_words", 30))
+    # Plain text shows no links: there a subheading cannot be told from a teaser.
+    linked = bool(params.get("needs_link", False))
     # Most blocks end a sentence or have the wrong length: they are ruled out before a call.
     return [i for i, s in enumerate(shapes)
             if not s.terminal and least <= s.words <= most
+            and (blocks[i].link_density > 0 or not linked)
             and _headline_candidate(blocks[i], s, least, most)]
 
 
@@ -197,15 +201,20 @@ def menu_like(block: Block, s: Shape) -> bool:
 def is_page_dump(view: View, params: Params) -> bool:
     """Many menu-like blocks: a dump of a whole page rather than an extracted article.
 
-    Blocks from a web page never are: the DOM extraction has already taken the page apart."""
+    Blocks from a web page never are: the DOM extraction has already taken the page apart.
+    A reader-comment thread's short lines ("Reply", "Anna says:") are no menu: the blocks
+    from the start of a thread found by ``comment-section`` on are not counted."""
     n = len(view.blocks)
     if n < int(params.get("min_blocks", 12)) or view.blocks[0].from_html:
         return False
-    menu = view.memo.get("menu-like")
-    if menu is None:  # the same count for every detector of this pass
-        menu = view.memo["menu-like"] = sum(
-            1 for b, s in zip(view.blocks, view.shapes) if menu_like(b, s))
-    return bool(menu >= float(params.get("min_share", 0.35)) * n)
+    counted = view.memo.get("menu-like")
+    if counted is None:  # the same count for every detector of this pass
+        end = view.memo.get("thread-start", n)  # set by comment-section, which runs first
+        menu = sum(1 for b, s in zip(view.blocks[:end], view.shapes[:end]) if menu_like(b, s))
+        counted = view.memo["menu-like"] = (menu, end)
+    menu, end = counted
+    return bool(end >= int(params.get("min_blocks", 12))
+                and menu >= float(params.get("min_share", 0.35)) * end)
 
 
 def _page_chrome(view: View, params: Params) -> set[int]:
@@ -214,12 +223,35 @@ def _page_chrome(view: View, params: Params) -> set[int]:
     The run ends early at an *end marker* — a block that a rule named in ``end_rules`` (by id
     prefix) drops, such as a comment-section or "Related stories" header — once at least
     ``end_after`` of the run's prose stands before it: what follows such a header is the
-    readers' comments or other articles, however much prose they hold."""
+    readers' comments or other articles, however much prose they hold.
+
+    With ``side_share`` and ``side_max``, a few blocks before the run (or after it, unless an
+    end marker cut it) stay when less than that share of them is menu-like: a saved article's
+    headline above its first paragraph is no page furniture."""
     if not is_page_dump(view, params):
         return set()
     start, stop = _main_region(view, params)
-    stop = _end_marker(view, params, start, stop)
-    return set(range(start)) | set(range(stop, len(view.blocks)))
+    marked = _end_marker(view, params, start, stop)
+    head, tail = range(start), range(marked, len(view.blocks))
+    drop: set[int] = set()
+    if not _kept_side(view, head, params):
+        drop.update(head)
+    if marked < stop or not _kept_side(view, tail, params):
+        drop.update(tail)
+    return drop
+
+
+def _kept_side(view: View, side: range, params: Params) -> bool:
+    """A short side (``side_max`` blocks at most) with less than ``side_share`` of it menu-like:
+    a saved article's headline, or its last lines, rather than a page's menus."""
+    return (len(side) <= int(params.get("side_max", 0))
+            and _menu_share(view, side) < float(params.get("side_share", 0.0)))
+
+
+def _menu_share(view: View, side: range) -> float:
+    if not side:
+        return 1.0
+    return sum(1 for k in side if menu_like(view.blocks[k], view.shapes[k])) / len(side)
 
 
 def _end_marker(view: View, params: Params, start: int, stop: int) -> int:
@@ -429,8 +461,8 @@ def _runs(positions: list[int]) -> list[list[int]]:
 
 def _link_list(view: View, params: Params) -> set[int]:
     """(HTML) A run of list items that each carry a link and some text of their own, after the
-    body has begun: a list of other stories with their summaries ("Jones tells Belichick
-    story | The Cowboys owner might have..."). Lists inside an article have items without links,
+    body has begun: a list of other stories with their summaries ("Ferry fares to rise |
+    The operator blames fuel costs..."). Lists inside an article have items without links,
     or fewer of them."""
     if not view.blocks or not view.blocks[0].from_html:
         return set()  # plain text has no links
@@ -456,5 +488,6 @@ DOCUMENT_DETECTORS: dict[str, DocumentDetector] = {
     "after-end": _after_end,
     "headline-list": _headline_list,
     "pipe-titles": _pipe_titles,
+    "comment-section": comment_section,
 }
 DETECTOR_NAMES = frozenset(BLOCK_DETECTORS) | frozenset(DOCUMENT_DETECTORS)

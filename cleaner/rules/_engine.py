@@ -26,6 +26,7 @@ class RuleEngine:
     """All text rules compiled once; :meth:`judge` gives one verdict per block."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
+        rules = sorted(rules, key=lambda r: -r.priority)  # stable: equal priority, load order
         self.text_rules = [r for r in rules if r.phrases or r.pattern]
         self.matcher = TextMatcher(self.text_rules)
         self.block_rules = [r for r in rules if r.detector in BLOCK_DETECTORS]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .._errors import RuleError
 from ._adblock import parse_adblock_file
 from ._match import check_pattern
+from ._params import param_problem
 from ._rule import Rule
 from ._select import check_selectors
+from ._vocab import REFERENCE, VOCAB_FILE, Vocabulary, expand, load_vocabularies, unknown_names
 
 BLOCK_KINDS = frozenset({"p", "h", "li", "quote", "pre", "table"})
 from ._detectors import DETECTOR_NAMES as DETECTORS
@@ -20,7 +22,7 @@ _FIELDS = frozenset(
     {
         "id", "category", "description", "languages", "phrases", "pattern", "selectors",
         "detector", "params", "match", "where", "window", "max_words", "kinds", "action",
-        "run_max", "domains", "examples", "exceptions",
+        "run_max", "domains", "examples", "exceptions", "priority",
     }
 )
 
@@ -40,11 +42,12 @@ def load_rules(*paths: str | Path) -> list[Rule]:
     and on duplicate ids across everything loaded.
     """
     rules: list[Rule] = []
+    vocab = load_vocabularies(_vocab_files(paths))
     for path in _rule_files(paths):
         if path.suffix == ".txt":
             rules.extend(parse_adblock_file(path))
         else:
-            rules.extend(_load_toml(path))
+            rules.extend(_load_toml(path, vocab))
     _check_unique(rules)
     return rules
 
@@ -54,9 +57,11 @@ def _rule_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".toml", ".txt")))
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".toml", ".txt")
+                                and p.name != VOCAB_FILE))
         elif path.is_file():
-            files.append(path)
+            if path.name != VOCAB_FILE:  # vocabularies are read by _vocab_files
+                files.append(path)
         else:
             raise RuleError("no such rule file or folder", path=str(path))
     return files
@@ -74,7 +79,16 @@ def _check_unique(rules: list[Rule]) -> None:
         seen[rule.id] = rule
 
 
-def _load_toml(path: Path) -> list[Rule]:
+def _vocab_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The shipped vocabularies, then those of the folders (or ``vocab.toml`` files) given."""
+    candidates = [default_rules_dir() / VOCAB_FILE]
+    for raw in paths:
+        path = Path(raw)
+        candidates.append(path / VOCAB_FILE if path.is_dir() else path)
+    return [p for p in candidates if p.name == VOCAB_FILE and p.is_file()]
+
+
+def _load_toml(path: Path, vocab: Mapping[str, Vocabulary]) -> list[Rule]:
     import tomllib  # here, not at the top: a run whose rules come from the cache never needs it
 
     try:
@@ -95,7 +109,7 @@ def _load_toml(path: Path) -> list[Rule]:
         raise RuleError("'rule' must be an array of tables ([[rule]])", path=str(path))
     lines = _rule_header_lines(raw.decode("utf-8"))
     return [
-        _build_rule(table, str(path), lines[i] if i < len(lines) else None)
+        _build_rule(table, str(path), lines[i] if i < len(lines) else None, vocab)
         for i, table in enumerate(tables)
     ]
 
@@ -109,7 +123,8 @@ def _rule_header_lines(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[rule]]")]
 
 
-def _build_rule(table: Any, path: str, line: int | None) -> Rule:
+def _build_rule(table: Any, path: str, line: int | None,
+                vocab: Mapping[str, Vocabulary] | None = None) -> Rule:
     if not isinstance(table, dict):
         raise RuleError("each [[rule]] must be a table", path=path, line=line)
     get = _FieldReader(table, path, line)
@@ -126,13 +141,16 @@ def _build_rule(table: Any, path: str, line: int | None) -> Rule:
     examples = table.get("examples", {})
     if not isinstance(examples, dict):
         raise get.error("examples", "must be a table with 'drop' and 'keep' lists")
+    pattern_source = get.optional_string("pattern")
     rule = Rule(
         id=rule_id,
         category=category,
         description=get.string("description"),
         languages=get.strings("languages", required=True),
-        phrases=get.strings("phrases"),
-        pattern=get.optional_string("pattern"),
+        phrases=_phrases(get, vocab or {}),
+        pattern=_expanded(get, "pattern", pattern_source, vocab or {}),
+        pattern_source=pattern_source if pattern_source and REFERENCE.search(pattern_source) else None,
+        priority=get.integer("priority", 0, low=-1000),
         selectors=get.strings("selectors"),
         detector=get.choice("detector", DETECTORS, None),
         params=get.table("params"),
@@ -151,7 +169,37 @@ def _build_rule(table: Any, path: str, line: int | None) -> Rule:
         line=line,
     )
     _check_matchers(rule, get)
+    bad_param = param_problem(rule.detector, rule.params)
+    if bad_param:
+        raise get.error(f"params.{bad_param[0]}", bad_param[1])
     return rule
+
+
+def _expanded(get: _FieldReader, name: str, text: str | None,
+              vocab: Mapping[str, Vocabulary]) -> str | None:
+    """``text`` with its ``{{vocabulary}}`` references spelled out; an unknown one is an error."""
+    if text is None:
+        return None
+    unknown = unknown_names(text, vocab)
+    if unknown:
+        known = ", ".join(sorted(vocab)) or "none"
+        raise get.error(name, f"unknown vocabulary {{{{{unknown[0]}}}}} (known: {known})")
+    return expand(text, vocab)
+
+
+def _phrases(get: _FieldReader, vocab: Mapping[str, Vocabulary]) -> tuple[str, ...]:
+    """The phrases; a phrase that is only ``{{name}}`` stands for each word of that vocabulary."""
+    out: list[str] = []
+    for phrase in get.strings("phrases"):
+        whole = REFERENCE.fullmatch(phrase.strip())
+        if whole and whole.group(1) in vocab:
+            out.extend(vocab[whole.group(1)].words)
+        elif REFERENCE.search(phrase):
+            _expanded(get, "phrases", phrase, vocab)  # an unknown name: the error names it
+            raise get.error("phrases", f"a phrase names a vocabulary only alone: {phrase!r}")
+        else:
+            out.append(phrase)
+    return tuple(out)
 
 
 def _kinds(get: _FieldReader) -> frozenset[str] | None:

@@ -39,6 +39,12 @@ class Rule:
     examples_keep: tuple[str, ...] = ()
     path: str | None = None
     line: int | None = None
+    priority: int = 0
+    """Which rule wins when several match one block: the higher priority; at equal priority,
+    the rule loaded first."""
+    pattern_source: str | None = None
+    """The pattern as written, naming shared vocabularies (``{{months}}``); ``pattern`` is it
+    with the vocabularies spelled out."""
 
     @property
     def is_text_rule(self) -> bool:
