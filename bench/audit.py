@@ -392,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: {note}")
     if args.admission:
         _print_admission(tallies)
+        if args.dataset or args.input or args.limit or args.html_every > 1:
+            print("note: admission is judged on the whole pool; this run saw only part of it")
     print(f"({seconds:.1f}s)")
     if args.json:
         meta = {
