@@ -18,12 +18,10 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._shape import Shape
-
-if TYPE_CHECKING:
-    from ._detectors import View
+from ._view import View
 
 Params = Mapping[str, Any]
 

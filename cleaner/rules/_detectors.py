@@ -11,28 +11,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 from .._model import Block
 from ._comments import comment_section
 from ._shape import _CJK, Shape, _ends_open, headline_end, headline_like
+from ._view import View
 
 Params = Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """The blocks still kept during one pass, as positions 0..n-1."""
-
-    blocks: Sequence[Block]
-    shapes: Sequence[Shape]
-    memo: dict[str, Any] = field(default_factory=dict)
-    """What detectors compute once per pass and share (the document's vocabulary)."""
-
-    def body_at(self, k: int) -> bool:
-        return 0 <= k < len(self.shapes) and self.shapes[k].body_like
 
 
 Candidates = Callable[[Sequence[Block], Sequence[Shape], Params], list[int]]

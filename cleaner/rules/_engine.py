@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._model import KEEP, Block, Verdict
-from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS, View
+from ._detectors import BLOCK_DETECTORS, DETECTOR_NAMES, DOCUMENT_DETECTORS
 from ._match import Hit, TextMatcher
 from ._rule import Rule
 from ._shape import Shape, headline_end, shape
+from ._view import View
 
 DETECTORS = DETECTOR_NAMES
 
