@@ -15,6 +15,7 @@ added there; the thresholds are params too.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -66,6 +67,24 @@ def _signals(verbs: tuple[str, ...], posted: tuple[str, ...], actions: tuple[str
             re.compile(f"{relative}|{relative_before}", flags), re.compile(action, flags))
 
 
+@lru_cache(maxsize=8)
+def _keys(words: tuple[str, ...]) -> frozenset[str]:
+    """The first word of every signal word or phrase, lower-cased."""
+    return frozenset(w.split()[0].lower() for w in words if w.split())
+
+
+_DIGIT = re.compile(r"\d")
+_EDGES = string.punctuation + "…«»“”„‘’"
+
+
+def _may_signal(s: Shape, keys: frozenset[str]) -> bool:
+    """Every signal needs a digit or one of the signal words: this test rules out most blocks
+    before the five patterns run (it halves the cost of cleaning saved text, bench/speed.py)."""
+    if _DIGIT.search(s.text):
+        return True
+    return not keys.isdisjoint(token.strip(_EDGES).lower() for token in s.tokens)
+
+
 def _compile(params: Params) -> tuple[re.Pattern[str], ...]:
     return _signals(_words(params, "verbs"), _words(params, "posted"),
                     _words(params, "actions"), _words(params, "ago"))
@@ -96,12 +115,15 @@ def classify(text: str, s: Shape, patterns: Sequence[re.Pattern[str]]) -> str | 
 
 def _signals_of(view: View, params: Params) -> list[str | None]:
     patterns = _compile(params)
+    keys = _keys(tuple(w for name in ("verbs", "posted", "actions", "ago")
+                       for w in _words(params, name)))
     headers = tuple(_words(params, "header_rules"))
     forms = tuple(_words(params, "form_rules"))
     dropped: Mapping[int, str] = view.memo.get("dropped-by", {})
     out: list[str | None] = []
     for k, (block, s) in enumerate(zip(view.blocks, view.shapes)):
-        signal = classify(block.text, s, patterns) if s.words <= 25 else None
+        signal = (classify(block.text, s, patterns)
+                  if s.words <= 25 and _may_signal(s, keys) else None)
         rule_id = dropped.get(k, "")
         if signal is None and forms and rule_id.startswith(forms):
             signal = FORM
