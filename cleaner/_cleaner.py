@@ -20,10 +20,9 @@ from ._errors import RuleError, SourceError
 from ._model import Block, Cleaned, Verdict, text_block
 from ._urls import host_of, page_address
 from .blocks import segment_text
-from .rules import Rule, RuleEngine, default_rules_dir, load_rules
+from .rules import Rule, RuleEngine, check_unique, default_rules_dir, load_rules
 from .rules._cache import RuleCache
 from .rules._guard import overreaching
-from .rules._load import _check_unique as check_unique
 from .rules._select import CompiledSelector, compile_selectors
 from .rules._shape import Shape, every_word_capitalised, shape, title_like
 

@@ -85,9 +85,11 @@ def _may_signal(s: Shape, keys: frozenset[str]) -> bool:
     return not keys.isdisjoint(s.low.translate(_PUNCTUATION).split())
 
 
-def _compile(params: Params) -> tuple[re.Pattern[str], ...]:
-    return _signals(_words(params, "verbs"), _words(params, "posted"),
-                    _words(params, "actions"), _words(params, "ago"))
+def _compile(params: Params) -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+    """The signal patterns and the words that gate them, from the rule's word lists."""
+    lists = (_words(params, "verbs"), _words(params, "posted"), _words(params, "actions"),
+             _words(params, "ago"))
+    return _signals(*lists), _keys(tuple(w for words in lists for w in words))
 
 
 def _lines(text: str) -> list[str]:
@@ -114,9 +116,7 @@ def classify(text: str, s: Shape, patterns: Sequence[re.Pattern[str]]) -> str | 
 
 
 def _signals_of(view: View, params: Params) -> list[str | None]:
-    patterns = _compile(params)
-    keys = _keys(tuple(w for name in ("verbs", "posted", "actions", "ago")
-                       for w in _words(params, name)))
+    patterns, keys = _compile(params)
     headers = tuple(_words(params, "header_rules"))
     forms = tuple(_words(params, "form_rules"))
     dropped: Mapping[int, str] = view.memo.get("dropped-by", {})

@@ -9,6 +9,7 @@ from typing import Any
 
 from .._errors import RuleError
 from ._adblock import parse_adblock_file
+from ._detectors import DETECTOR_NAMES as DETECTORS
 from ._match import check_pattern
 from ._params import param_problem
 from ._rule import Rule
@@ -16,7 +17,6 @@ from ._select import check_selectors
 from ._vocab import REFERENCE, VOCAB_FILE, Vocabulary, expand, load_vocabularies, unknown_names
 
 BLOCK_KINDS = frozenset({"p", "h", "li", "quote", "pre", "table"})
-from ._detectors import DETECTOR_NAMES as DETECTORS
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _FIELDS = frozenset(
     {
@@ -48,7 +48,7 @@ def load_rules(*paths: str | Path) -> list[Rule]:
             rules.extend(parse_adblock_file(path))
         else:
             rules.extend(_load_toml(path, vocab))
-    _check_unique(rules)
+    check_unique(rules)
     return rules
 
 
@@ -67,7 +67,8 @@ def _rule_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _check_unique(rules: list[Rule]) -> None:
+def check_unique(rules: Iterable[Rule]) -> None:
+    """A RuleError naming both places when two rules share an id."""
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
